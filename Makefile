@@ -1,0 +1,50 @@
+# Signet build, test, demo and benchmarks. See README.md.
+SHELL := /bin/bash
+GO ?= go
+BIN := $(CURDIR)/bin
+TOOLS := signet in-toto-run in-toto-record in-toto-mock in-toto-sign in-toto-keygen
+GOTESTFLAGS ?= -race -timeout 20m
+
+.PHONY: all build test test-deps unit lint fmt vet staticcheck fuzz bench demo clean
+
+all: build
+
+build:
+	@mkdir -p $(BIN)
+	$(GO) build -o $(BIN)/ ./cmd/...
+
+# Installs what the tests need (Debian packages), then runs every test.
+test: test-deps build lint
+	CI=$${CI:-} SIGNET_BIN=$(BIN) $(GO) test $(GOTESTFLAGS) ./...
+
+test-deps:
+	@scripts/install-test-deps.sh
+
+unit:
+	$(GO) test $(GOTESTFLAGS) ./...
+
+lint: fmt vet staticcheck
+
+fmt:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$out" ]; then echo "gofmt needed on:"; echo "$$out"; exit 1; fi
+
+vet:
+	$(GO) vet ./...
+
+staticcheck:
+	@scripts/staticcheck.sh
+
+# Short coverage-guided runs of every fuzz target (FUZZTIME each).
+FUZZTIME ?= 10s
+fuzz:
+	@scripts/fuzz.sh $(FUZZTIME)
+
+bench: test-deps build
+	@scripts/bench.sh
+
+demo: test-deps build
+	@scripts/demo.sh
+
+clean:
+	rm -rf $(BIN)
