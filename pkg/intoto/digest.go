@@ -1,0 +1,10 @@
+package intoto
+
+// DigestSet maps a hash algorithm name (for example "sha256") to the
+// lowercase hex digest of an artifact. It is the value type of a link's
+// materials and products and of a Statement subject's digest.
+type DigestSet map[string]string
+
+// ArtifactMap maps an artifact path (always with forward slashes) to its
+// digests, as recorded in a link's materials or products.
+type ArtifactMap map[string]DigestSet
