@@ -297,6 +297,15 @@ func (d *Document) Sign(ctx context.Context, s keys.Signer) error {
 	return d.envelope.AddSignature(ctx, s)
 }
 
+// ClearSignatures removes every signature, before re-signing.
+func (d *Document) ClearSignatures() {
+	if d.metablock != nil {
+		d.metablock.Signatures = []Signature{}
+		return
+	}
+	d.envelope.Signatures = []dsse.Signature{}
+}
+
 // Marshal returns the file bytes in the document's format: for a
 // metablock the reference's indented form, for DSSE the JSON envelope.
 func (d *Document) Marshal() ([]byte, error) {
