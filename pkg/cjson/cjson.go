@@ -1,7 +1,6 @@
 package cjson
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -52,26 +51,7 @@ func Canonicalize(data []byte) ([]byte, error) {
 }
 
 func appendCanonical(dst, data []byte) ([]byte, error) {
-	v, err := decode(data)
-	if err != nil {
-		return dst, err
-	}
-	return appendGeneric(dst, v, 0)
-}
-
-// decode parses JSON keeping numbers as json.Number and rejecting
-// trailing data.
-func decode(data []byte) (any, error) {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrSyntax, err)
-	}
-	if _, err := dec.Token(); err == nil {
-		return nil, fmt.Errorf("%w: unexpected data after the top-level value", ErrSyntax)
-	}
-	return v, nil
+	return appendCanonicalText(dst, data)
 }
 
 var errNotGeneric = errors.New("not a generic JSON value")
@@ -149,6 +129,11 @@ func isIntegerLiteral(s string) bool {
 		}
 	}
 	return true
+}
+
+// AppendString appends the canonical JSON encoding of the string s.
+func AppendString(dst []byte, s string) ([]byte, error) {
+	return appendString(dst, s)
 }
 
 func appendString(dst []byte, s string) ([]byte, error) {

@@ -5,6 +5,8 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"io"
 	"os"
 	"testing"
 )
@@ -124,6 +126,22 @@ func FuzzCanonicalize(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		out, err := Canonicalize(data)
+		// Differential check against a slow path through encoding/json,
+		// which silently replaces invalid UTF-8 and lone surrogates (the
+		// fast path refuses them).
+		var slow []byte
+		v, slowErr := decode(data)
+		if slowErr == nil {
+			slow, slowErr = appendGeneric(nil, v, 0)
+		}
+		switch {
+		case err == nil && slowErr == nil && !bytes.Equal(out, slow):
+			t.Fatalf("fast and slow canonical forms differ:\n%q\n%q", out, slow)
+		case err == nil && slowErr != nil:
+			t.Fatalf("fast path accepted what encoding/json refuses (%v): %q", slowErr, data)
+		case err != nil && slowErr == nil && !errors.Is(err, ErrInvalidUTF8):
+			t.Fatalf("fast path refused valid input: %v: %q", err, data)
+		}
 		if err != nil {
 			return
 		}
@@ -165,4 +183,18 @@ func BenchmarkMarshalLink(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// decode is the slow reference path: encoding/json with UseNumber.
+func decode(data []byte) (any, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrSyntax, err)
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return nil, fmt.Errorf("%w: unexpected data after the top-level value", ErrSyntax)
+	}
+	return v, nil
 }

@@ -1,0 +1,310 @@
+package cjson
+
+import (
+	"bytes"
+	"fmt"
+	"slices"
+	"strings"
+	"unicode/utf16"
+	"unicode/utf8"
+)
+
+// canonicalizer turns JSON text into canonical JSON in one pass over the
+// input, without building a generic value tree: strings are unescaped
+// straight into the output, and only object members are buffered so that
+// they can be sorted.
+type canonicalizer struct {
+	data []byte
+	pos  int
+}
+
+type member struct {
+	key string
+	val []byte
+}
+
+func appendCanonicalText(dst, data []byte) ([]byte, error) {
+	c := canonicalizer{data: data}
+	out, err := c.value(dst, 0)
+	if err != nil {
+		return dst, err
+	}
+	c.skipSpace()
+	if c.pos != len(c.data) {
+		return dst, c.errorf("unexpected data after the top-level value")
+	}
+	return out, nil
+}
+
+func (c *canonicalizer) errorf(format string, a ...any) error {
+	return fmt.Errorf("%w: at byte %d: %s", ErrSyntax, c.pos, fmt.Sprintf(format, a...))
+}
+
+func (c *canonicalizer) skipSpace() {
+	for c.pos < len(c.data) {
+		switch c.data[c.pos] {
+		case ' ', '\t', '\n', '\r':
+			c.pos++
+		default:
+			return
+		}
+	}
+}
+
+func (c *canonicalizer) value(dst []byte, depth int) ([]byte, error) {
+	if depth > maxDepth {
+		return dst, fmt.Errorf("%w: nesting deeper than %d", ErrUnsupportedType, maxDepth)
+	}
+	c.skipSpace()
+	if c.pos >= len(c.data) {
+		return dst, c.errorf("unexpected end of input")
+	}
+	switch b := c.data[c.pos]; {
+	case b == '{':
+		return c.object(dst, depth)
+	case b == '[':
+		return c.array(dst, depth)
+	case b == '"':
+		return c.str(dst, true)
+	case b == '-' || (b >= '0' && b <= '9'):
+		return c.number(dst)
+	}
+	for _, lit := range []string{"true", "false", "null"} {
+		if bytes.HasPrefix(c.data[c.pos:], []byte(lit)) {
+			c.pos += len(lit)
+			return append(dst, lit...), nil
+		}
+	}
+	return dst, c.errorf("invalid character %q", c.data[c.pos])
+}
+
+func (c *canonicalizer) object(dst []byte, depth int) ([]byte, error) {
+	c.pos++ // {
+	var members []member
+	var scratch []byte
+	for first := true; ; first = false {
+		c.skipSpace()
+		if c.pos < len(c.data) && c.data[c.pos] == '}' && first {
+			c.pos++
+			break
+		}
+		if c.pos >= len(c.data) || c.data[c.pos] != '"' {
+			return dst, c.errorf("expected an object key")
+		}
+		k, err := c.str(nil, false)
+		if err != nil {
+			return dst, err
+		}
+		c.skipSpace()
+		if c.pos >= len(c.data) || c.data[c.pos] != ':' {
+			return dst, c.errorf("expected ':' after an object key")
+		}
+		c.pos++
+		start := len(scratch)
+		if scratch, err = c.value(scratch, depth+1); err != nil {
+			return dst, err
+		}
+		members = append(members, member{key: string(k), val: scratch[start:len(scratch):len(scratch)]})
+		c.skipSpace()
+		if c.pos < len(c.data) && c.data[c.pos] == ',' {
+			c.pos++
+			continue
+		}
+		if c.pos < len(c.data) && c.data[c.pos] == '}' {
+			c.pos++
+			break
+		}
+		return dst, c.errorf("expected ',' or '}' in an object")
+	}
+	return appendMembers(dst, members), nil
+}
+
+// appendMembers writes members sorted by key; of duplicate keys the last
+// wins, as in Python's json module.
+func appendMembers(dst []byte, members []member) []byte {
+	slices.SortStableFunc(members, func(a, b member) int { return strings.Compare(a.key, b.key) })
+	dst = append(dst, '{')
+	n := 0
+	for i, m := range members {
+		if i+1 < len(members) && members[i+1].key == m.key {
+			continue
+		}
+		if n > 0 {
+			dst = append(dst, ',')
+		}
+		n++
+		dst, _ = appendString(dst, m.key) // keys were validated by str
+		dst = append(dst, ':')
+		dst = append(dst, m.val...)
+	}
+	return append(dst, '}')
+}
+
+func (c *canonicalizer) array(dst []byte, depth int) ([]byte, error) {
+	c.pos++ // [
+	dst = append(dst, '[')
+	c.skipSpace()
+	if c.pos < len(c.data) && c.data[c.pos] == ']' {
+		c.pos++
+		return append(dst, ']'), nil
+	}
+	for i := 0; ; i++ {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		var err error
+		if dst, err = c.value(dst, depth+1); err != nil {
+			return dst, err
+		}
+		c.skipSpace()
+		if c.pos < len(c.data) && c.data[c.pos] == ',' {
+			c.pos++
+			continue
+		}
+		if c.pos < len(c.data) && c.data[c.pos] == ']' {
+			c.pos++
+			return append(dst, ']'), nil
+		}
+		return dst, c.errorf("expected ',' or ']' in an array")
+	}
+}
+
+// str decodes a JSON string at c.pos and appends its canonical form (raw
+// UTF-8, only '\\' and '"' escaped) to dst; unquoted, it appends the
+// decoded string itself, for object keys.
+func (c *canonicalizer) str(dst []byte, quoted bool) ([]byte, error) {
+	c.pos++ // opening quote
+	if quoted {
+		dst = append(dst, '"')
+	}
+	for {
+		start := c.pos
+		for c.pos < len(c.data) && c.data[c.pos] != '"' && c.data[c.pos] != '\\' && c.data[c.pos] >= 0x20 {
+			c.pos++
+		}
+		chunk := c.data[start:c.pos]
+		if !utf8.Valid(chunk) {
+			return dst, fmt.Errorf("%w: in a string near byte %d", ErrInvalidUTF8, start)
+		}
+		dst = append(dst, chunk...)
+		if c.pos >= len(c.data) {
+			return dst, c.errorf("unterminated string")
+		}
+		switch b := c.data[c.pos]; {
+		case b == '"':
+			c.pos++
+			if quoted {
+				dst = append(dst, '"')
+			}
+			return dst, nil
+		case b < 0x20:
+			return dst, c.errorf("control character %#x in a string", b)
+		}
+		var err error
+		if dst, err = c.escape(dst, quoted); err != nil {
+			return dst, err
+		}
+	}
+}
+
+func (c *canonicalizer) escape(dst []byte, quoted bool) ([]byte, error) {
+	if c.pos+1 >= len(c.data) {
+		return dst, c.errorf("unterminated escape")
+	}
+	e := c.data[c.pos+1]
+	c.pos += 2
+	switch e {
+	case '"', '\\':
+		if quoted {
+			dst = append(dst, '\\')
+		}
+		return append(dst, e), nil
+	case '/':
+		return append(dst, '/'), nil
+	case 'b':
+		return append(dst, '\b'), nil
+	case 'f':
+		return append(dst, '\f'), nil
+	case 'n':
+		return append(dst, '\n'), nil
+	case 'r':
+		return append(dst, '\r'), nil
+	case 't':
+		return append(dst, '\t'), nil
+	case 'u':
+		r, err := c.unicodeEscape()
+		if err != nil {
+			return dst, err
+		}
+		return utf8.AppendRune(dst, r), nil
+	}
+	return dst, c.errorf("invalid escape '\\%c'", e)
+}
+
+// unicodeEscape reads the hex digits of \uXXXX (c.pos is after "\u") and a
+// following low surrogate when the first is a high one. Lone surrogates
+// cannot be encoded as UTF-8 and are refused.
+func (c *canonicalizer) unicodeEscape() (rune, error) {
+	r1, ok := c.hex4()
+	if !ok {
+		return 0, c.errorf("invalid \\u escape")
+	}
+	if !utf16.IsSurrogate(r1) {
+		return r1, nil
+	}
+	if r1 < 0xdc00 && bytes.HasPrefix(c.data[c.pos:], []byte(`\u`)) {
+		c.pos += 2
+		if r2, ok := c.hex4(); ok {
+			if r := utf16.DecodeRune(r1, r2); r != utf8.RuneError {
+				return r, nil
+			}
+		}
+	}
+	return 0, fmt.Errorf("%w: lone surrogate in a \\u escape near byte %d", ErrInvalidUTF8, c.pos)
+}
+
+func (c *canonicalizer) hex4() (rune, bool) {
+	if c.pos+4 > len(c.data) {
+		return 0, false
+	}
+	var r rune
+	for _, b := range c.data[c.pos : c.pos+4] {
+		switch {
+		case b >= '0' && b <= '9':
+			r = r<<4 | rune(b-'0')
+		case b >= 'a' && b <= 'f':
+			r = r<<4 | rune(b-'a'+10)
+		case b >= 'A' && b <= 'F':
+			r = r<<4 | rune(b-'A'+10)
+		default:
+			return 0, false
+		}
+	}
+	c.pos += 4
+	return r, true
+}
+
+// number validates a JSON number and appends it if it is an integer.
+func (c *canonicalizer) number(dst []byte) ([]byte, error) {
+	start := c.pos
+	if c.data[c.pos] == '-' {
+		c.pos++
+	}
+	digits := c.pos
+	for c.pos < len(c.data) && c.data[c.pos] >= '0' && c.data[c.pos] <= '9' {
+		c.pos++
+	}
+	if c.pos == digits || (c.data[digits] == '0' && c.pos-digits > 1) {
+		return dst, c.errorf("invalid number")
+	}
+	if c.pos < len(c.data) {
+		if b := c.data[c.pos]; b == '.' || b == 'e' || b == 'E' {
+			return dst, fmt.Errorf("%w: number at byte %d has a fraction or exponent", ErrFloat, start)
+		}
+	}
+	lit := c.data[start:c.pos]
+	if string(lit) == "-0" {
+		lit = lit[1:] // Python reads -0 as the integer 0
+	}
+	return append(dst, lit...), nil
+}
