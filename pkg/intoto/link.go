@@ -114,11 +114,25 @@ func (l *Link) Validate() error {
 
 func validateArtifacts(m ArtifactMap, path string) error {
 	for name, ds := range m {
-		if err := validateDigestSet(ds, mapPath(path, name)); err != nil {
-			return err
+		if !digestSetOK(ds) {
+			return validateDigestSet(ds, mapPath(path, name))
 		}
 	}
 	return nil
+}
+
+// digestSetOK is the allocation-free fast check behind validateDigestSet,
+// which is only called to build the error.
+func digestSetOK(ds DigestSet) bool {
+	if len(ds) == 0 {
+		return false
+	}
+	for alg, v := range ds {
+		if alg == "" || !isHex(v) {
+			return false
+		}
+	}
+	return true
 }
 
 func validateDigestSet(ds DigestSet, path string) error {

@@ -1,6 +1,7 @@
 package intoto
 
 import (
+	"bytes"
 	"context"
 	"encoding/hex"
 	"encoding/json"
@@ -24,6 +25,42 @@ type Metablock struct {
 	Signed json.RawMessage
 	// Signatures are in file order.
 	Signatures []Signature
+
+	// cache holds the canonical form and _type of Signed as it was when
+	// they were computed; it is used only while Signed is unchanged.
+	cache struct {
+		src, canonical []byte
+		typ            string
+		link           *Link // the link Signed was made from (NewMetablock), if any
+	}
+}
+
+// cached returns the cached canonical form and _type if Signed has not
+// changed since they were computed (a copy is compared, so even an
+// in-place change of Signed is noticed).
+func (m *Metablock) cached() ([]byte, string, bool) {
+	if m.cache.src != nil && bytes.Equal(m.cache.src, m.Signed) {
+		return m.cache.canonical, m.cache.typ, true
+	}
+	return nil, "", false
+}
+
+func (m *Metablock) fill() ([]byte, string, error) {
+	if c, t, ok := m.cached(); ok {
+		return c, t, nil
+	}
+	c, err := cjson.Canonicalize(m.Signed)
+	if err != nil {
+		return nil, "", fmt.Errorf("canonicalising the signed object: %w", err)
+	}
+	var t struct {
+		Type string `json:"_type"`
+	}
+	if json.Unmarshal(m.Signed, &t) != nil {
+		t.Type = ""
+	}
+	m.cache.src, m.cache.canonical, m.cache.typ, m.cache.link = bytes.Clone(m.Signed), c, t.Type, nil
+	return c, t.Type, nil
 }
 
 // Signature is one entry of a metablock's signatures: a securesystemslib
@@ -60,6 +97,11 @@ func NewMetablock(signed any) (*Metablock, error) {
 			return nil, err
 		}
 	}
+	if l, ok := signed.(*Link); ok {
+		if m, ok := newLinkMetablock(l); ok {
+			return m, nil
+		}
+	}
 	data, err := json.Marshal(signed)
 	if err != nil {
 		return nil, fmt.Errorf("encoding the signed object: %w", err)
@@ -77,23 +119,18 @@ func NewMetablock(signed any) (*Metablock, error) {
 // PayloadType returns the _type of the signed object ("link" or
 // "layout"), or "" if it has none.
 func (m *Metablock) PayloadType() string {
-	var t struct {
-		Type string `json:"_type"`
-	}
-	if json.Unmarshal(m.Signed, &t) != nil {
+	_, t, err := m.fill()
+	if err != nil {
 		return ""
 	}
-	return t.Type
+	return t
 }
 
 // CanonicalSigned returns the bytes the signatures are over: the
 // canonical JSON of Signed.
 func (m *Metablock) CanonicalSigned() ([]byte, error) {
-	c, err := cjson.Canonicalize(m.Signed)
-	if err != nil {
-		return nil, fmt.Errorf("canonicalising the signed object: %w", err)
-	}
-	return c, nil
+	c, _, err := m.fill()
+	return c, err
 }
 
 // Link strictly decodes the signed object as a link.
@@ -184,7 +221,7 @@ func (m Metablock) MarshalJSON() ([]byte, error) {
 }
 
 func (m *Metablock) marshal(st pyStyle) ([]byte, error) {
-	signed, err := parseJSON(m.Signed)
+	signed, err := m.signedNode()
 	if err != nil {
 		return nil, fmt.Errorf("encoding metablock: signed: %w", err)
 	}
@@ -227,4 +264,14 @@ func (s Signature) node() (node, error) {
 		n.kids = append(n.kids, stringNode("info"), *info)
 	}
 	return n, nil
+}
+
+// signedNode returns the value tree of Signed: built from the link it was
+// made from while Signed is unchanged, parsed otherwise.
+func (m *Metablock) signedNode() (*node, error) {
+	if _, _, ok := m.cached(); ok && m.cache.link != nil {
+		n, err := linkNode(m.cache.link)
+		return &n, err
+	}
+	return parseJSON(m.Signed)
 }
