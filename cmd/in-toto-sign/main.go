@@ -1,0 +1,8 @@
+// Command in-toto-sign signs in-toto links and layouts, or verifies their signatures.
+// It is Signet's drop-in replacement for the in-toto reference
+// implementation's tool of the same name; see cmd/internal/dropin.
+package main
+
+import "github.com/signet-dev/signet/cmd/internal/dropin"
+
+func main() { dropin.Main(dropin.Sign) }

@@ -1,0 +1,81 @@
+package dropin
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/signet-dev/signet/cmd/internal/argparse"
+	"github.com/signet-dev/signet/cmd/internal/ops"
+)
+
+// Record is in-toto-record start|stop. start records materials into the
+// signed preliminary link .<step>.<keyid8>.link-unfinished in the working
+// directory; stop checks that file's signature, records products and writes
+// <step>.<keyid8>.link, then removes the preliminary file. It returns the
+// exit code: 0, 1 for a runtime failure, 2 for a bad command line.
+func Record(ctx context.Context, args []string, env Env) int {
+	p := env.setup(argparse.RecordParser())
+	r, err := p.Parse(args)
+	if err != nil {
+		return argparse.Report(err, env.Stdout, env.Stderr)
+	}
+	command := r.String("command")
+	tool := "in-toto-record " + command
+	log := newLogger(env, r.Bool("verbose"), r.Bool("quiet"))
+	kf, code := signingFlags(p, r, env, log)
+	if code >= 0 {
+		return code
+	}
+	s, err := loadSettings(env, log, false)
+	if err != nil {
+		return fail(log, tool, err)
+	}
+	if kf.gpg {
+		return fail(log, tool, kindErr("UnsupportedError", errGPG))
+	}
+	step := r.String("step_name")
+	flags := recordFlagsOf(r)
+	cfg := env.recordConfig(flags, s, r.Bool("quiet"))
+	sl := stepLog{env: env, log: log, flags: flags, base: cfg.BasePath}
+	if command == "start" {
+		log.info("Start recording '%s'...", step)
+		return fail0(log, tool, recordStart(ctx, env, r, kf, cfg, sl))
+	}
+	log.info("Stop recording '%s'...", step)
+	if err := checkMetadataDir(env, r.String("metadata_directory")); err != nil {
+		return fail(log, tool, err)
+	}
+	return fail0(log, tool, recordStop(ctx, env, r, kf, cfg, sl))
+}
+
+func recordStart(ctx context.Context, env Env, r *argparse.Result, kf keyFlags, cfg ops.RecordConfig, sl stepLog) error {
+	signer, err := kf.load(env)
+	if err != nil {
+		return err
+	}
+	sl.creating = "Creating preliminary link metadata..."
+	sl.storing = "Storing preliminary link metadata to '%s'..."
+	_, err = ops.RecordStart(ctx, ops.RecordStartRequest{
+		StepName: r.String("step_name"), Materials: r.Strings("materials"), Record: cfg,
+		Signer: signer, Format: format(r), WorkDir: env.Dir, Observe: sl.observe,
+	})
+	return err
+}
+
+func recordStop(ctx context.Context, env Env, r *argparse.Result, kf keyFlags, cfg ops.RecordConfig, sl stepLog) error {
+	signer, err := kf.load(env)
+	if err != nil {
+		return err
+	}
+	sl.silentLink = true
+	sl.signing = fmt.Sprintf("Updating signature with key '%.8s...'...", signer.Key().KeyID)
+	dir := env.path(r.String("metadata_directory"))
+	if dir == "" {
+		dir = env.Dir
+	}
+	_, err = ops.RecordStop(ctx, ops.RecordStopRequest{
+		StepName: r.String("step_name"), Products: r.Strings("products"), Record: cfg,
+		Signer: signer, WorkDir: env.Dir, MetadataDir: dir, Observe: sl.observe,
+	})
+	return err
+}

@@ -1,0 +1,138 @@
+package ops
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/signet-dev/signet/pkg/intoto"
+	"github.com/signet-dev/signet/pkg/intoto/record"
+	"github.com/signet-dev/signet/pkg/intoto/runner"
+	"github.com/signet-dev/signet/pkg/keys"
+)
+
+// RecordConfig is how artifacts are recorded (see record.Options).
+type RecordConfig struct {
+	BasePath    string
+	Excludes    []string // nil = the reference's defaults
+	LStripPaths []string
+	// Progress, when set, is told about long recordings (the front end
+	// draws a bar on a terminal).
+	Progress func(label string, p record.Progress)
+}
+
+// RunRequest is in-toto-run: record materials, run the command, record
+// products, sign and write the link.
+type RunRequest struct {
+	StepName  string
+	Materials []string
+	Products  []string
+	// Command is the wrapped command; empty means none (-x).
+	Command       []string
+	RecordStreams bool
+	Timeout       time.Duration
+	Record        RecordConfig
+	// Signer signs the link; nil writes an unsigned link named
+	// <step>.link (in-toto-mock, signet run --no-sign).
+	Signer keys.Signer
+	Format intoto.Format
+	// MetadataDir is where the link goes ("" = working directory).
+	MetadataDir string
+	// Stdin feeds the command (nil: no input); Stdout and Stderr receive
+	// its output as it runs (nil: not shown).
+	Stdin          io.Reader
+	Stdout, Stderr io.Writer
+	// Dir is the command's working directory ("" = the current one).
+	// Relative artifact paths follow Record.BasePath, not Dir.
+	Dir string
+	// Observe, when set, is told about each stage as it is reached.
+	Observe func(Event)
+}
+
+// Run performs the step and writes its link; it returns the path written.
+// A wrapped command that exits non-zero is not an error: its return value
+// is recorded, as the reference does.
+func Run(ctx context.Context, req RunRequest) (string, error) {
+	if err := checkStepName(req.StepName); err != nil {
+		return "", err
+	}
+	link := intoto.NewLink(req.StepName)
+	var err error
+	if len(req.Materials) > 0 {
+		notify(req.Observe, Event{Stage: StageMaterials, Args: req.Materials})
+	}
+	if link.Materials, err = recordArtifacts(ctx, "materials", req.Materials, req.Record); err != nil {
+		return "", err
+	}
+	if len(req.Command) > 0 {
+		notify(req.Observe, Event{Stage: StageCommand, Args: req.Command})
+		res, err := runner.Run(ctx, req.Command, runner.RunOptions{
+			Dir: req.Dir, Timeout: req.Timeout, RecordStreams: req.RecordStreams,
+			Stdin: req.Stdin, Stdout: req.Stdout, Stderr: req.Stderr,
+		})
+		if err != nil {
+			return "", fmt.Errorf("step %s: %w", req.StepName, err)
+		}
+		link.Command = req.Command
+		link.Byproducts = res.Byproducts()
+	}
+	if len(req.Products) > 0 {
+		notify(req.Observe, Event{Stage: StageProducts, Args: req.Products})
+	}
+	if link.Products, err = recordArtifacts(ctx, "products", req.Products, req.Record); err != nil {
+		return "", err
+	}
+	return writeLink(ctx, link, req.Signer, req.Format, req.MetadataDir, "", req.Observe)
+}
+
+// recordArtifacts records paths (none: an empty map, as the reference).
+func recordArtifacts(ctx context.Context, label string, paths []string, cfg RecordConfig) (intoto.ArtifactMap, error) {
+	if len(paths) == 0 {
+		return intoto.ArtifactMap{}, nil
+	}
+	opts := record.Options{BasePath: cfg.BasePath, Excludes: cfg.Excludes, LStripPaths: cfg.LStripPaths}
+	if cfg.Progress != nil {
+		opts.Progress = func(p record.Progress) { cfg.Progress(label, p) }
+	}
+	m, err := record.Record(ctx, paths, opts)
+	if err != nil {
+		return nil, fmt.Errorf("record %s: %w", label, err)
+	}
+	return m, nil
+}
+
+// writeLink signs (when s is set) and writes the link; name "" means the
+// default file name.
+func writeLink(ctx context.Context, link *intoto.Link, s keys.Signer, format intoto.Format, dir, name string, observe func(Event)) (string, error) {
+	if format == 0 {
+		format = intoto.FormatMetablock
+	}
+	notify(observe, Event{Stage: StageLink})
+	doc, err := intoto.NewDocument(format, link)
+	if err != nil {
+		return "", fmt.Errorf("link %s: %w", link.Name, err)
+	}
+	if name == "" {
+		name = link.Name + ".link"
+	}
+	if s != nil {
+		notify(observe, Event{Stage: StageSign})
+		if err := doc.Sign(ctx, s); err != nil {
+			return "", fmt.Errorf("sign link %s with key %s: %w", link.Name, s.Key().ShortID(), err)
+		}
+		if name == link.Name+".link" {
+			name = LinkFileName(link.Name, s.Key().KeyID)
+		}
+	}
+	path := inDir(dir, name)
+	if dir != "" {
+		if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+			return "", fmt.Errorf("metadata directory %s is not a directory: create it first", filepath.Clean(dir))
+		}
+	}
+	notify(observe, Event{Stage: StageWrite, Path: path})
+	return path, writeDocument(path, doc)
+}
