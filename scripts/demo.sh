@@ -22,7 +22,7 @@ step() { # step LABEL COMMAND...: runs a command and records its wall time for t
 	t0=$(date +%s%N)
 	"$@"
 	t1=$(date +%s%N)
-	rows+=("$(printf '%-34s %7.1f ms' "$label" "$(((t1 - t0) / 1000))e-3")")
+	rows+=("$(printf '%-42s %8.1f ms' "$label" "$(((t1 - t0) / 1000))e-3")")
 }
 
 cd "$work"
@@ -47,14 +47,14 @@ git init -q --bare demo-project.git
 )
 cd functionary_bob
 step "bob: in-toto-run clone" in-toto-run -n clone -p demo-project/foo.py -k bob -- \
-	git clone -q ../demo-project.git demo-project
+	git clone ../demo-project.git demo-project
 step "bob: in-toto-record start update-version" in-toto-record start -n update-version -k bob -m demo-project/foo.py
 sed -i 's/foo-v0/foo-v1/' demo-project/foo.py
 step "bob: in-toto-record stop update-version" in-toto-record stop -n update-version -k bob -p demo-project/foo.py
 cp -r demo-project ../functionary_carl/
 cd ../functionary_carl
 step "carl: in-toto-run package" in-toto-run -n package -m demo-project -p demo-project.tar.gz -k carl -t ecdsa -- \
-	tar --exclude .git -zcf demo-project.tar.gz demo-project
+	tar --exclude .git -zcvf demo-project.tar.gz demo-project
 cd ..
 
 cp owner_alice/root.layout owner_alice/alice.pub functionary_bob/*.link functionary_carl/*.link \
@@ -69,6 +69,16 @@ fi
 echo "layout and links:"; ls -1 *.link root.layout | sed 's/^/  /'
 step "verifier: in-toto-verify (reference)" /usr/bin/in-toto-verify --layout root.layout --layout-keys alice.pub --key-types ed25519
 echo "verification passed (reference in-toto-verify 1.3.1)"
+
+echo "== a tampered package is refused"
+cp -r ../final_product ../tampered && cd ../tampered
+sed -i 's/foo-v1/foo-v6/' ../functionary_carl/demo-project/foo.py
+tar --exclude .git -zcf demo-project.tar.gz -C ../functionary_carl demo-project
+if out=$(/usr/bin/in-toto-verify --layout root.layout --layout-keys alice.pub --key-types ed25519 2>&1); then
+	echo "the tampered package passed verification: something is badly wrong" >&2
+	exit 1
+fi
+echo "refused as expected: $(printf '%s\n' "$out" | grep -m1 'in-toto-verify')"
 echo
 echo "Summary"
 printf '%s\n' "${rows[@]}" | sed 's/^/  /'

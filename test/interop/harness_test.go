@@ -71,9 +71,15 @@ func (r result) String() string {
 // run executes a program in dir with stdin closed.
 func run(t *testing.T, dir, prog string, args ...string) result {
 	t.Helper()
+	return runEnv(t, dir, nil, prog, args...)
+}
+
+// runEnv is run with extra environment variables.
+func runEnv(t *testing.T, dir string, env []string, prog string, args ...string) result {
+	t.Helper()
 	cmd := exec.Command(prog, args...)
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "COLUMNS=80")
+	cmd.Env = append(append(os.Environ(), "COLUMNS=80"), env...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()

@@ -102,36 +102,67 @@ func TestIdenticalLinksAndSignatures(t *testing.T) {
 	}
 }
 
-// TestDSSELinkVerifiesWithInTotoGolang: a DSSE link made by Signet's
-// in-toto-run --use-dsse with a PKCS#8 key loads and verifies in
-// in-toto-golang, with the key in-toto-golang loads from the public PEM.
-func TestDSSELinkVerifiesWithInTotoGolang(t *testing.T) {
+// TestDSSESupplyChainVerifiesWithInTotoGolang: a layout signed by Signet
+// and DSSE links made by Signet's in-toto-run --use-dsse with ed25519,
+// ecdsa and rsa PKCS#8 keys pass in-toto-golang's whole verification
+// (InTotoVerify); a tampered product does not.
+func TestDSSESupplyChainVerifiesWithInTotoGolang(t *testing.T) {
 	dir := t.TempDir()
-	for _, kind := range []string{"ed25519", "ecdsa-p256", "rsa-3072"} {
-		t.Run(kind, func(t *testing.T) {
-			must(t, "signet keygen", signet(t, dir, "signet", "keygen", "--no-passphrase", "-t", kind, kind))
-			writeFile(t, filepath.Join(dir, "in.txt"), "material")
-			must(t, "signet in-toto-run --use-dsse", signet(t, dir, "in-toto-run", "-n", "dsse-"+kind, "-m", "in.txt",
-				"--signing-key", kind+".pem", "--use-dsse", "--", "true"))
-			links := glob(t, filepath.Join(dir, "dsse-"+kind+".*.link"))
-			if len(links) != 1 {
-				t.Fatalf("want one link, found %v", links)
-			}
-			md, err := intotogo.LoadMetadata(links[0])
-			if err != nil {
-				t.Fatalf("in-toto-golang cannot load Signet's DSSE link: %v", err)
-			}
-			var key intotogo.Key
-			if err := key.LoadKeyDefaults(filepath.Join(dir, kind+".pub.pem")); err != nil {
-				t.Fatal(err)
-			}
-			if err := md.VerifySignature(key); err != nil {
-				t.Fatalf("in-toto-golang does not verify Signet's DSSE link: %v", err)
-			}
-			link, ok := md.GetPayload().(intotogo.Link)
-			if !ok || link.Name != "dsse-"+kind || link.Materials["in.txt"]["sha256"] == "" {
-				t.Fatalf("in-toto-golang payload = %#v", md.GetPayload())
-			}
-		})
+	kinds := []string{"ed25519", "ecdsa-p256", "rsa-3072"}
+	tmpl := `{"steps": [`
+	keyArgs := []string{"layout", "new", "template.json", "-o", "root.layout", "--expires", "1h"}
+	for i, kind := range append([]string{"owner"}, kinds...) {
+		kt := kind
+		if kind == "owner" {
+			kt = "ed25519"
+		}
+		must(t, "signet keygen", signet(t, dir, "signet", "keygen", "--no-passphrase", "-t", kt, kind))
+		if kind == "owner" {
+			continue
+		}
+		if i > 1 {
+			tmpl += ","
+		}
+		tmpl += `{"name": "build-` + kind + `", "pubkeys": ["` + kind + `"], "expected_products": [["ALLOW", "out-` + kind + `.txt"], ["DISALLOW", "*"]]}`
+		keyArgs = append(keyArgs, "--key", kind+"="+kind+".pub.pem")
+	}
+	writeFile(t, filepath.Join(dir, "template.json"), tmpl+"]}")
+	must(t, "signet layout new", signet(t, dir, "signet", keyArgs...))
+	must(t, "signet sign layout", signet(t, dir, "signet", "sign", "root.layout", "-k", "owner.pem"))
+	for _, kind := range kinds {
+		must(t, "in-toto-run --use-dsse", signet(t, dir, "in-toto-run", "-n", "build-"+kind, "-p", "out-"+kind+".txt",
+			"-k", kind+".pem", "--use-dsse", "--", "sh", "-c", "echo "+kind+" > out-"+kind+".txt"))
+	}
+	verify := func() error {
+		layout, err := intotogo.LoadMetadata(filepath.Join(dir, "root.layout"))
+		if err != nil {
+			t.Fatalf("in-toto-golang cannot load Signet's layout: %v", err)
+		}
+		var owner intotogo.Key
+		if err := owner.LoadKeyDefaults(filepath.Join(dir, "owner.pub.pem")); err != nil {
+			t.Fatal(err)
+		}
+		_, err = intotogo.InTotoVerify(layout, map[string]intotogo.Key{owner.KeyID: owner}, dir, "", nil, nil, false)
+		return err
+	}
+	if err := verify(); err != nil {
+		t.Fatalf("in-toto-golang refused Signet's supply chain: %v", err)
+	}
+	links := glob(t, filepath.Join(dir, "build-ed25519.*.link"))
+	if len(links) != 1 {
+		t.Fatalf("links = %v", links)
+	}
+	md, err := intotogo.LoadMetadata(links[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := md.(*intotogo.Envelope); !ok {
+		t.Fatalf("in-toto-golang loaded a %T, want a DSSE envelope", md)
+	}
+	links = glob(t, filepath.Join(dir, "build-ed25519.*.link"))
+	data, _ := os.ReadFile(links[0])
+	writeFile(t, links[0], strings.Replace(string(data), `"sig":"`, `"sig":"AAAA`, 1))
+	if err := verify(); err == nil {
+		t.Fatal("in-toto-golang accepted a link with a forged signature")
 	}
 }

@@ -105,8 +105,10 @@ func (c chain) build(t *testing.T) string {
 	if c.updateWithMock {
 		must(t, "mock update-version", signet(t, work, "in-toto-mock", "-n", "update-version", "--",
 			"sed", "-i", "s/v0/v1/", "demo-project/foo.py"))
-		must(t, "sign mocked link", signet(t, work, "in-toto-sign", append([]string{"-f", "update-version.link"},
-			signKeyArgs(keyDir, c.bob)...)...))
+		pwFile := filepath.Join(keyDir, "bob.password")
+		writeFile(t, pwFile, c.bob.password)
+		must(t, "sign mocked link", runEnv(t, work, []string{"SIGNET_PASSWORD_FILE=" + pwFile}, filepath.Join(binDir, "in-toto-sign"),
+			append([]string{"-f", "update-version.link"}, signKeyArgs(keyDir, c.bob)...)...))
 		if err := os.Remove(filepath.Join(work, "update-version.link")); err != nil {
 			t.Fatal(err)
 		}
@@ -130,8 +132,7 @@ func (c chain) build(t *testing.T) string {
 	return final
 }
 
-// signKeyArgs are in-toto-sign's flags for a party's key (-p prompts, so
-// only unencrypted keys are used here).
+// signKeyArgs are in-toto-sign's flags for a party's key.
 func signKeyArgs(keyDir string, p party) []string {
 	return []string{"-k", filepath.Join(keyDir, p.name), "-t", p.keyType}
 }
