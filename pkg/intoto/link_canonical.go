@@ -2,8 +2,6 @@ package intoto
 
 import (
 	"bytes"
-	"encoding/json"
-	"fmt"
 	"maps"
 	"slices"
 
@@ -101,61 +99,4 @@ func hasControl(b []byte) bool {
 		}
 	}
 	return false
-}
-
-// linkNode builds the value tree of a link for the file writer directly,
-// without re-parsing its JSON text (the artifact maps are the bulk).
-func linkNode(l *Link) (node, error) {
-	small := func(v any) (node, error) {
-		data, err := cjson.Marshal(v)
-		if err != nil {
-			return node{}, err
-		}
-		if hasControl(data) {
-			// Raw control characters: go through encoding/json, whose
-			// output is always valid JSON.
-			if data, err = json.Marshal(v); err != nil {
-				return node{}, err
-			}
-		}
-		n, err := parseJSON(data)
-		if err != nil {
-			return node{}, err
-		}
-		return *n, nil
-	}
-	parts := []struct {
-		key string
-		val func() (node, error)
-	}{
-		{"_type", func() (node, error) { return stringNode(l.Type), nil }},
-		{"byproducts", func() (node, error) { return small(orEmptyMap(l.Byproducts)) }},
-		{"command", func() (node, error) { return small(orEmptySlice(l.Command)) }},
-		{"environment", func() (node, error) { return small(orEmptyMap(l.Environment)) }},
-		{"materials", func() (node, error) { return artifactsNode(l.Materials), nil }},
-		{"name", func() (node, error) { return stringNode(l.Name), nil }},
-		{"products", func() (node, error) { return artifactsNode(l.Products), nil }},
-	}
-	root := node{kind: kindObject, kids: make([]node, 0, 2*len(parts))}
-	for _, p := range parts {
-		v, err := p.val()
-		if err != nil {
-			return node{}, fmt.Errorf("%s: %w", p.key, err)
-		}
-		root.kids = append(root.kids, stringNode(p.key), v)
-	}
-	return root, nil
-}
-
-func artifactsNode(m ArtifactMap) node {
-	n := node{kind: kindObject, kids: make([]node, 0, 2*len(m))}
-	for _, path := range slices.Sorted(maps.Keys(m)) {
-		ds := m[path]
-		d := node{kind: kindObject, kids: make([]node, 0, 2*len(ds))}
-		for _, alg := range slices.Sorted(maps.Keys(ds)) {
-			d.kids = append(d.kids, stringNode(alg), stringNode(ds[alg]))
-		}
-		n.kids = append(n.kids, stringNode(path), d)
-	}
-	return n
 }

@@ -2,6 +2,7 @@ package intoto
 
 import (
 	"bytes"
+	"context"
 	"testing"
 
 	"github.com/signet-dev/signet/pkg/cjson"
@@ -55,6 +56,9 @@ func checkFileFastPath(t *testing.T, l *Link) {
 	t.Helper()
 	m, err := NewMetablock(l)
 	if err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Sign(context.Background(), testSigner(t, 3)); err != nil {
 		t.Fatal(err)
 	}
 	fast, err := m.MarshalIndent()

@@ -221,10 +221,6 @@ func (m Metablock) MarshalJSON() ([]byte, error) {
 }
 
 func (m *Metablock) marshal(st pyStyle) ([]byte, error) {
-	signed, err := m.signedNode()
-	if err != nil {
-		return nil, fmt.Errorf("encoding metablock: signed: %w", err)
-	}
 	sigs := node{kind: kindArray, kids: make([]node, 0, len(m.Signatures))}
 	for i, s := range m.Signatures {
 		n, err := s.node()
@@ -232,6 +228,23 @@ func (m *Metablock) marshal(st pyStyle) ([]byte, error) {
 			return nil, fmt.Errorf("encoding metablock: signatures[%d]: %w", i, err)
 		}
 		sigs.kids = append(sigs.kids, n)
+	}
+	if c, _, ok := m.cached(); ok && m.cache.link != nil {
+		// Signed is the link's canonical form: stream it.
+		dst := append(st.newline([]byte{'{'}, 1), `"signatures"`...)
+		dst, err := st.appendValue(append(dst, st.keySep...), &sigs, 1)
+		if err != nil {
+			return nil, err
+		}
+		dst = append(st.newline(append(dst, st.itemSep...), 1), `"signed"`...)
+		if dst, err = appendPyCanonical(append(dst, st.keySep...), c, st, 1); err != nil {
+			return nil, fmt.Errorf("encoding metablock: signed: %w", err)
+		}
+		return append(st.newline(dst, 0), '}'), nil
+	}
+	signed, err := parseJSON(m.Signed)
+	if err != nil {
+		return nil, fmt.Errorf("encoding metablock: signed: %w", err)
 	}
 	root := objectNode(stringNode("signatures"), sigs, stringNode("signed"), *signed)
 	return st.appendValue(nil, &root, 0)
@@ -264,14 +277,4 @@ func (s Signature) node() (node, error) {
 		n.kids = append(n.kids, stringNode("info"), *info)
 	}
 	return n, nil
-}
-
-// signedNode returns the value tree of Signed: built from the link it was
-// made from while Signed is unchanged, parsed otherwise.
-func (m *Metablock) signedNode() (*node, error) {
-	if _, _, ok := m.cached(); ok && m.cache.link != nil {
-		n, err := linkNode(m.cache.link)
-		return &n, err
-	}
-	return parseJSON(m.Signed)
 }
