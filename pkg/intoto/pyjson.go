@@ -4,7 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"unicode/utf8"
+
+	"github.com/signet-dev/signet/pkg/internal/pyjson"
 )
 
 // This file writes JSON the way Python's json.dumps does with
@@ -117,43 +118,8 @@ func (st pyStyle) appendObject(dst []byte, n *node, level int) ([]byte, error) {
 	return append(st.newline(dst, level), '}'), nil
 }
 
-// appendPyString writes s as json.dumps with ensure_ascii does: printable
-// ASCII stays, \" \\ \b \f \n \r \t use short escapes, everything else is
-// \u00XX (lowercase hex), characters beyond the BMP as surrogate pairs.
-func appendPyString(dst []byte, s string) []byte {
-	const hexDigits = "0123456789abcdef"
-	dst = append(dst, '"')
-	for _, r := range s {
-		switch {
-		case r == '"' || r == '\\':
-			dst = append(dst, '\\', byte(r))
-		case r == '\b':
-			dst = append(dst, `\b`...)
-		case r == '\f':
-			dst = append(dst, `\f`...)
-		case r == '\n':
-			dst = append(dst, `\n`...)
-		case r == '\r':
-			dst = append(dst, `\r`...)
-		case r == '\t':
-			dst = append(dst, `\t`...)
-		case r >= ' ' && r <= '~':
-			dst = append(dst, byte(r))
-		default:
-			units := []rune{r}
-			if r > 0xFFFF {
-				r -= 0x10000
-				units = []rune{0xD800 + (r >> 10), 0xDC00 + (r & 0x3FF)}
-			} else if r == utf8.RuneError {
-				units = []rune{0xFFFD}
-			}
-			for _, u := range units {
-				dst = append(dst, '\\', 'u', hexDigits[u>>12&0xF], hexDigits[u>>8&0xF], hexDigits[u>>4&0xF], hexDigits[u&0xF])
-			}
-		}
-	}
-	return append(dst, '"')
-}
+// appendPyString writes s as json.dumps does with ensure_ascii=True.
+func appendPyString(dst []byte, s string) []byte { return pyjson.AppendString(dst, s) }
 
 // Helpers to build nodes for values that are not parsed from input.
 

@@ -1,8 +1,7 @@
 package keys
 
 import (
-	"fmt"
-	"unicode/utf16"
+	"github.com/signet-dev/signet/pkg/internal/pyjson"
 )
 
 // pyObject is a JSON object whose members keep their order, so that key
@@ -48,32 +47,4 @@ func appendPy(dst []byte, v any) []byte {
 }
 
 // appendPyString writes s as json.dumps does with ensure_ascii=True.
-func appendPyString(dst []byte, s string) []byte {
-	dst = append(dst, '"')
-	for _, r := range s {
-		switch {
-		case r == '"':
-			dst = append(dst, `\"`...)
-		case r == '\\':
-			dst = append(dst, `\\`...)
-		case r == '\n':
-			dst = append(dst, `\n`...)
-		case r == '\r':
-			dst = append(dst, `\r`...)
-		case r == '\t':
-			dst = append(dst, `\t`...)
-		case r == '\b':
-			dst = append(dst, `\b`...)
-		case r == '\f':
-			dst = append(dst, `\f`...)
-		case r < 0x20 || (r > 0x7e && r < 0x10000):
-			dst = fmt.Appendf(dst, `\u%04x`, r)
-		case r >= 0x10000:
-			hi, lo := utf16.EncodeRune(r)
-			dst = fmt.Appendf(dst, `\u%04x\u%04x`, hi, lo)
-		default:
-			dst = append(dst, byte(r))
-		}
-	}
-	return append(dst, '"')
-}
+func appendPyString(dst []byte, s string) []byte { return pyjson.AppendString(dst, s) }
