@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"sort"
 	"time"
@@ -82,9 +83,14 @@ func NewLayout(req LayoutRequest) (*intoto.Layout, error) {
 }
 
 func readTemplate(path string) (*LayoutTemplate, error) {
-	data, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("cannot read layout template: %w", err)
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, maxTemplateSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("cannot read layout template %s: %w", path, err)
 	}
 	if len(data) > maxTemplateSize {
 		return nil, fmt.Errorf("layout template %s is larger than %d bytes", path, maxTemplateSize)
