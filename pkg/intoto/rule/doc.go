@@ -25,6 +25,6 @@
 // spaces, quoting elements the way Python's shlex.quote does, so that the
 // reference's add_material_rule_from_string reads it back unchanged.
 //
-// Applying rules to artifacts (the verifier's artifact queue) is not
-// implemented yet.
+// Applying rules to artifacts (the verifier's artifact queue) lives in
+// package rule/apply; patterns are matched by rule/fnmatch.
 package rule

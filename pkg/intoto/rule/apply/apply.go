@@ -1,0 +1,203 @@
+package apply
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/signet-dev/signet/pkg/intoto"
+	"github.com/signet-dev/signet/pkg/intoto/rule"
+	"github.com/signet-dev/signet/pkg/intoto/rule/fnmatch"
+)
+
+// LinkLookup finds the link metadata of another step or inspection, for
+// MATCH rules.
+type LinkLookup interface {
+	// StepArtifacts returns the materials and products recorded by the link
+	// of step, and false when there is no such link.
+	StepArtifacts(step string) (materials, products intoto.ArtifactMap, ok bool)
+}
+
+// Links is a LinkLookup over links keyed by step or inspection name. A nil
+// entry counts as missing.
+type Links map[string]*intoto.Link
+
+// StepArtifacts implements LinkLookup.
+func (l Links) StepArtifacts(step string) (materials, products intoto.ArtifactMap, ok bool) {
+	link := l[step]
+	if link == nil {
+		return nil, nil, false
+	}
+	return link.Materials, link.Products, true
+}
+
+// Context is what the rules of one item are applied to.
+type Context struct {
+	// Item names the step or inspection whose rules are applied; it is used
+	// in the Result and in error messages.
+	Item string
+	// Materials and Products are the item's own recorded artifacts.
+	Materials intoto.ArtifactMap
+	Products  intoto.ArtifactMap
+	// Links finds other steps' links for MATCH rules; nil means that no
+	// link is known (every MATCH consumes nothing). It should also know the
+	// item itself, as the reference's lookup always does.
+	Links LinkLookup
+}
+
+// applier holds the state of one Rules call.
+type applier struct {
+	c        Context
+	source   rule.Destination
+	artifact intoto.ArtifactMap // the item's artifacts the queue came from
+	queue    map[string]struct{}
+	patterns map[string]*fnmatch.Pattern // compiled patterns, this call only
+	res      *Result
+}
+
+// Rules applies rules in order to the item's materials (source ==
+// rule.Materials, for expected_materials) or products (source ==
+// rule.Products, for expected_products).
+//
+// On success the error is nil. When a rule fails, Rules returns the Result
+// up to the failing rule together with a *Failure (errors.Is(err,
+// ErrRuleFailed)). Invalid input (an unknown source or rule kind) returns a
+// nil Result and an error matching ErrInvalidInput.
+func Rules(rules []rule.Rule, source rule.Destination, c Context) (*Result, error) {
+	if err := validate(rules); err != nil {
+		return nil, err
+	}
+	a, err := newApplier(source, c)
+	if err != nil {
+		return nil, err
+	}
+	for i, r := range rules {
+		consumed, err := a.apply(i, r)
+		if err != nil {
+			a.res.Remaining = sortedKeys(a.queue)
+			return a.res, err
+		}
+		removed := make([]string, 0, len(consumed))
+		for _, p := range consumed {
+			if _, ok := a.queue[p]; ok {
+				delete(a.queue, p)
+				removed = append(removed, p)
+			}
+		}
+		slices.Sort(removed)
+		a.res.Trace = append(a.res.Trace, TraceEntry{Index: i, Rule: r.Strings(), Consumed: removed})
+	}
+	a.res.Remaining = sortedKeys(a.queue)
+	return a.res, nil
+}
+
+// validate rejects rules that Parse cannot produce, before any is applied.
+func validate(rules []rule.Rule) error {
+	for i, r := range rules {
+		if r.Kind < rule.Create || r.Kind > rule.Match {
+			return fmt.Errorf("%w: rule %d has unknown kind %v", ErrInvalidInput, i, r.Kind)
+		}
+		if r.Kind == rule.Match && r.Destination != rule.Materials && r.Destination != rule.Products {
+			return fmt.Errorf("%w: MATCH rule %d has destination %v; want MATERIALS or PRODUCTS", ErrInvalidInput, i, r.Destination)
+		}
+	}
+	return nil
+}
+
+func newApplier(source rule.Destination, c Context) (*applier, error) {
+	a := &applier{c: c, source: source, patterns: map[string]*fnmatch.Pattern{}}
+	switch source {
+	case rule.Materials:
+		a.artifact = c.Materials
+	case rule.Products:
+		a.artifact = c.Products
+	default:
+		return nil, fmt.Errorf("%w: the artifact source must be rule.Materials or rule.Products, got %v", ErrInvalidInput, source)
+	}
+	a.queue = make(map[string]struct{}, len(a.artifact))
+	for p := range a.artifact {
+		a.queue[p] = struct{}{}
+	}
+	a.res = &Result{
+		Item:       c.Item,
+		Source:     source,
+		SourceType: strings.ToLower(source.String()),
+		Initial:    sortedKeys(a.queue),
+		Trace:      []TraceEntry{},
+	}
+	return a, nil
+}
+
+// apply runs rule i and returns the paths it consumes (possibly including
+// paths no longer queued, which the caller ignores).
+func (a *applier) apply(i int, r rule.Rule) ([]string, error) {
+	switch r.Kind {
+	case rule.Match:
+		return a.match(i, r)
+	case rule.Create:
+		return a.filter(r.Pattern, func(p string) bool { return a.isProduct(p) && !a.isMaterial(p) }), nil
+	case rule.Delete:
+		return a.filter(r.Pattern, func(p string) bool { return a.isMaterial(p) && !a.isProduct(p) }), nil
+	case rule.Modify:
+		return a.filter(r.Pattern, a.modified), nil
+	case rule.Allow:
+		return a.filter(r.Pattern, nil), nil
+	case rule.Disallow:
+		if hit := a.filter(r.Pattern, nil); len(hit) > 0 {
+			slices.Sort(hit)
+			return nil, a.failure(i, r, ErrDisallowed, hit)
+		}
+		return nil, nil
+	case rule.Require:
+		if _, ok := a.queue[r.Pattern]; !ok {
+			return nil, a.failure(i, r, ErrRequiredMissing, []string{r.Pattern})
+		}
+		return nil, nil
+	}
+	return nil, fmt.Errorf("%w: rule %d has unknown kind %v", ErrInvalidInput, i, r.Kind)
+}
+
+func (a *applier) isMaterial(p string) bool { _, ok := a.c.Materials[p]; return ok }
+func (a *applier) isProduct(p string) bool  { _, ok := a.c.Products[p]; return ok }
+
+// modified reports whether p is both a material and a product with
+// different digest sets.
+func (a *applier) modified(p string) bool {
+	m, okM := a.c.Materials[p]
+	pr, okP := a.c.Products[p]
+	return okM && okP && !maps.Equal(m, pr)
+}
+
+// pattern returns pat compiled, compiling each distinct pattern once per
+// Rules call.
+func (a *applier) pattern(pat string) *fnmatch.Pattern {
+	p, ok := a.patterns[pat]
+	if !ok {
+		p = fnmatch.Compile(pat)
+		a.patterns[pat] = p
+	}
+	return p
+}
+
+// filter returns the queued paths matching pat for which keep (if not nil)
+// is true.
+func (a *applier) filter(pat string, keep func(string) bool) []string {
+	m := a.pattern(pat)
+	var out []string
+	for p := range a.queue {
+		if m.Match(p) && (keep == nil || keep(p)) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}
