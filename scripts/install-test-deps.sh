@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Signet's tests, demo and benchmarks use:
 #   in-toto (the Python reference, the interop peer), openssl (hashing reference),
-#   softhsm2 (PKCS#11), git, tar.
+#   softhsm2 (PKCS#11), git, tar, gnupg (gpg for the -g/--gpg tests).
 # Idempotent: packages already present are not touched, and apt-get update runs only when
 # something is missing.
 set -euo pipefail
-pkgs=(in-toto openssl softhsm2 git tar)
+pkgs=(in-toto openssl softhsm2 git tar gnupg)
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

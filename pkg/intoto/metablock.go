@@ -66,8 +66,8 @@ func (m *Metablock) fill() ([]byte, string, error) {
 // Signature is one entry of a metablock's signatures: a securesystemslib
 // signature ({keyid, sig}) or a GPG signature as the reference's gpg
 // support writes it ({keyid, other_headers, signature, short_keyid?,
-// info?}). GPG signatures are decoded and written back, but Signet cannot
-// verify them yet.
+// info?}). GPG signatures are checked with VerifyGPGSignature and a key
+// exported from a gpg keyring (pkg/gpg), not with VerifySignature.
 type Signature struct {
 	KeyID string
 	// Sig is the hex signature of a securesystemslib key, kept as written.

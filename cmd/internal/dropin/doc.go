@@ -28,8 +28,15 @@
 //     password instead, and is used whenever a key is encrypted and the
 //     command line neither gives a password nor asks for a prompt.
 //     Passwords are asked for only when a key is encrypted.
-//   - GPG signing (-g/--gpg) is not supported yet: exit 1 with a message
-//     pointing to --key and --signing-key.
+//   - GPG (-g/--gpg, --gpg-home) runs gpg as the reference does (pkg/gpg;
+//     $GNUPG names another program), but checks before recording or
+//     running anything that gpg holds the secret key; -g "" is an error
+//     (1.3.1's in-toto-run then writes no link at all). GPG with
+//     --use-dsse is refused before anything runs (the reference fails
+//     after running the command). in-toto-record stop -g takes the one
+//     preliminary link named .<step>.<8 hex digits>.link-unfinished (the
+//     reference globs .<step>.*.link-unfinished, which also matches other
+//     steps whose names start with <step>.).
 //   - Without -t/--key-type the key type is read from the key file (the
 //     reference assumes rsa).
 //   - The wrapped command's timeout is --run-timeout if given, else

@@ -8,6 +8,7 @@ import (
 
 	"github.com/signet-dev/signet/cmd/internal/ops"
 	"github.com/signet-dev/signet/cmd/internal/settings"
+	"github.com/signet-dev/signet/pkg/gpg"
 	"github.com/signet-dev/signet/pkg/intoto"
 	"github.com/signet-dev/signet/pkg/intoto/record"
 	"github.com/signet-dev/signet/pkg/intoto/runner"
@@ -22,10 +23,6 @@ const (
 	// exitInterrupted is the shell's code for a process stopped by SIGINT.
 	exitInterrupted = 130
 )
-
-// errGPG is the answer to -g/--gpg until Signet signs with GPG.
-var errGPG = errors.New("GPG signing (-g/--gpg) is not supported by Signet yet; sign with a key file instead: " +
-	"--key <path> (in-toto-keygen format) or --signing-key <path> (PKCS#8 PEM)")
 
 // failure is a runtime error whose kind (the word before the colon in the
 // error line) is known where it happens.
@@ -56,9 +53,18 @@ var kindRules = []kindRule{
 	{"TimeoutError", []error{runner.ErrTimeout}},
 	{"CommandNotFoundError", []error{runner.ErrCommandNotFound}},
 	{"CommandError", []error{runner.ErrStart, runner.ErrStreamTooLarge, runner.ErrInvalidUTF8, runner.ErrEmptyCommand}},
+	// gpg, with the reference's kinds where it has one (a missing key
+	// before the failed gpg run that revealed it).
+	{"FormatError", []error{gpg.ErrBadKeyID}},
+	{"KeyNotFoundError", []error{gpg.ErrKeyNotFound}},
+	{"UnsupportedLibraryError", []error{gpg.ErrNoGPG}},
+	{"CommandError", []error{gpg.ErrFailed, gpg.ErrTimeout, gpg.ErrOutputTooLarge}},
+	{"KeyExpirationError", []error{gpg.ErrKeyExpired}},
+	{"KeyRevocationError", []error{gpg.ErrKeyRevoked}},
+	{"PacketParsingError", []error{gpg.ErrMalformed, gpg.ErrUnsupported}},
 	{"SettingsError", []error{settings.ErrBadSetting}},
 	{"LinkNotFoundError", []error{ops.ErrNoUnfinishedLink}},
-	{"SignatureVerificationError", []error{ops.ErrVerify, keys.ErrBadSignature, intoto.ErrNoSignature}},
+	{"SignatureVerificationError", []error{ops.ErrVerify, keys.ErrBadSignature, gpg.ErrBadSignature, intoto.ErrNoSignature}},
 	{"RecordError", []error{record.ErrBasePath, record.ErrInvalidExclude, record.ErrPrefixOverlap,
 		record.ErrPrefixCollision, record.ErrUnsupportedHash}},
 	{"KeyError", []error{keys.ErrPassphraseRequired, keys.ErrWrongPassphrase, keys.ErrMalformedKey,

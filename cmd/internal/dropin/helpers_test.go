@@ -107,7 +107,10 @@ func (c call) run(t *testing.T, f tool) result {
 	p := &prompter{answers: c.answers}
 	env := Env{
 		Stdout: &out, Stderr: &errb, Dir: c.dir, Home: t.TempDir(),
-		Environ:   append([]string{"PATH=" + os.Getenv("PATH")}, c.environ...),
+		// A GNUPGHOME that does not exist keeps gpg away from the user's
+		// keyring unless a test names one (--gpg-home or GNUPGHOME).
+		Environ: append([]string{"PATH=" + os.Getenv("PATH"),
+			"GNUPGHOME=" + filepath.Join(t.TempDir(), "no-gnupg")}, c.environ...),
 		AskSecret: p.ask, Version: "test",
 	}
 	code := f(context.Background(), c.args, env)

@@ -7,6 +7,7 @@ import (
 
 	"github.com/signet-dev/signet/cmd/internal/ops"
 	"github.com/signet-dev/signet/cmd/internal/prompt"
+	"github.com/signet-dev/signet/pkg/gpg"
 	"github.com/signet-dev/signet/pkg/keys"
 )
 
@@ -73,8 +74,33 @@ func (e Env) ask(question string) ([]byte, error) {
 type keyFlags struct {
 	legacy, modern string // --key, --signing-key
 	keyType        string // --key-type when given, else "" (read from the file)
-	gpg            bool
+	gpg            bool   // -g/--gpg
+	gpgBare        bool   // -g without a key id: gpg's default key
+	gpgID          string // the key id of -g <id>
+	gpgHome        string // --gpg-home
 	pw             password
+}
+
+// GNUPGVar names the environment variable that, as in securesystemslib,
+// names the gpg program to run instead of gpg2 or gpg.
+const GNUPGVar = "GNUPG"
+
+// gpgOptions says how to run gpg: the program from $GNUPG or else gpg2,
+// gpg in PATH; --gpg-home as --homedir; the process environment (gpg
+// reads GNUPGHOME, GPG_TTY and the agent's variables from it).
+func (e Env) gpgOptions(home string) gpg.Options {
+	return gpg.Options{Program: e.getenv(GNUPGVar), Home: e.path(home), Env: e.Environ}
+}
+
+// gpgKey is the -g key of in-toto-run and in-toto-record (KeyID "": the
+// default key). An empty id (-g "") is refused.
+func (k keyFlags) gpgKey(e Env) (*ops.GPGKey, error) {
+	if !k.gpgBare {
+		if err := gpg.CheckKeyID(k.gpgID); err != nil {
+			return nil, err
+		}
+	}
+	return &ops.GPGKey{KeyID: k.gpgID, GPG: e.gpgOptions(k.gpgHome)}, nil
 }
 
 // load loads the signing key: --key with the reference 1.3.1's key ids,

@@ -30,9 +30,6 @@ func Record(ctx context.Context, args []string, env Env) int {
 	if err != nil {
 		return fail(log, tool, err)
 	}
-	if kf.gpg {
-		return fail(log, tool, kindErr("UnsupportedError", errGPG))
-	}
 	step := r.String("step_name")
 	flags := recordFlagsOf(r)
 	cfg := env.recordConfig(flags, s, r.Bool("quiet"))
@@ -49,33 +46,52 @@ func Record(ctx context.Context, args []string, env Env) int {
 }
 
 func recordStart(ctx context.Context, env Env, r *argparse.Result, kf keyFlags, cfg ops.RecordConfig, sl stepLog) error {
-	signer, err := kf.load(env)
+	req := ops.RecordStartRequest{
+		StepName: r.String("step_name"), Materials: r.Strings("materials"), Record: cfg,
+		Format: format(r), WorkDir: env.Dir,
+	}
+	var err error
+	if kf.gpg {
+		req.GPG, err = kf.gpgKey(env)
+		sl.signing = gpgSigning(kf.gpgID)
+	} else {
+		req.Signer, err = kf.load(env)
+	}
 	if err != nil {
 		return err
 	}
 	sl.creating = "Creating preliminary link metadata..."
 	sl.storing = "Storing preliminary link metadata to '%s'..."
-	_, err = ops.RecordStart(ctx, ops.RecordStartRequest{
-		StepName: r.String("step_name"), Materials: r.Strings("materials"), Record: cfg,
-		Signer: signer, Format: format(r), WorkDir: env.Dir, Observe: sl.observe,
-	})
+	req.Observe = sl.observe
+	_, err = ops.RecordStart(ctx, req)
 	return err
 }
 
 func recordStop(ctx context.Context, env Env, r *argparse.Result, kf keyFlags, cfg ops.RecordConfig, sl stepLog) error {
-	signer, err := kf.load(env)
+	req := ops.RecordStopRequest{
+		StepName: r.String("step_name"), Products: r.Strings("products"), Record: cfg,
+		WorkDir: env.Dir, MetadataDir: env.path(r.String("metadata_directory")),
+	}
+	if req.MetadataDir == "" {
+		req.MetadataDir = env.Dir
+	}
+	sl.silentLink = true
+	sl.signingFor = func(keyID string) string { return fmt.Sprintf("Updating signature with key '%.8s...'...", keyID) }
+	var err error
+	if kf.gpg {
+		req.GPG, err = kf.gpgKey(env)
+		sl.signingFor = func(keyID string) string { return fmt.Sprintf("Updating signature with gpg key '%.8s...'...", keyID) }
+		sl.verifying = "Verifying preliminary link signature using passed gpg key..."
+		if kf.gpgID == "" {
+			sl.verifying = "Verifying preliminary link signature using default gpg key..."
+		}
+	} else {
+		req.Signer, err = kf.load(env)
+	}
 	if err != nil {
 		return err
 	}
-	sl.silentLink = true
-	sl.signing = fmt.Sprintf("Updating signature with key '%.8s...'...", signer.Key().KeyID)
-	dir := env.path(r.String("metadata_directory"))
-	if dir == "" {
-		dir = env.Dir
-	}
-	_, err = ops.RecordStop(ctx, ops.RecordStopRequest{
-		StepName: r.String("step_name"), Products: r.Strings("products"), Record: cfg,
-		Signer: signer, WorkDir: env.Dir, MetadataDir: dir, Observe: sl.observe,
-	})
+	req.Observe = sl.observe
+	_, err = ops.RecordStop(ctx, req)
 	return err
 }

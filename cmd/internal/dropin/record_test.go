@@ -92,8 +92,10 @@ func TestRecord(t *testing.T) {
 			stderr: "in-toto-record: error: unrecognized arguments: -p x"},
 		{name: "missing key", args: []string{"start", "-n", "edit", "-k", "missing"}, code: 1,
 			stderr: "(in-toto-record start) KeyError: cannot read key file missing"},
-		{name: "gpg", args: []string{"start", "-n", "edit", "-g"}, code: 1,
-			stderr: "(in-toto-record start) UnsupportedError: GPG signing"},
+		{name: "gpg key id not hex", args: []string{"start", "-n", "edit", "-g", "nothex"}, code: 1,
+			stderr: "(in-toto-record start) FormatError: bad gpg key id: 'nothex' is not hex"},
+		{name: "empty gpg key id", args: []string{"stop", "-n", "edit", "-g", ""}, code: 1,
+			stderr: "(in-toto-record stop) FormatError: bad gpg key id: empty key id"},
 		{name: "bad timeout setting is not used", args: []string{"start", "-n", "edit", "-k", "ed25519"},
 			links: []string{".edit.e811ca13.link-unfinished"}},
 	}

@@ -52,9 +52,6 @@ func Run(ctx context.Context, args []string, env Env) int {
 	if err != nil {
 		return fail(log, tool, err)
 	}
-	if kf.gpg {
-		return fail(log, tool, kindErr("UnsupportedError", errGPG))
-	}
 	return fail0(log, tool, runStep(ctx, env, r, s, kf, log))
 }
 
@@ -77,7 +74,8 @@ func usageError(env Env, p *argparse.Parser, stdout, msg string) int {
 // in-toto-record. errp reports usage errors (in-toto-record: the top-level
 // parser). A code >= 0 means the tool ends with it.
 func signingFlags(errp *argparse.Parser, r *argparse.Result, env Env, log *logger) (keyFlags, int) {
-	k := keyFlags{legacy: r.String("key"), modern: r.String("signing_key"), gpg: r.Given("gpg")}
+	k := keyFlags{legacy: r.String("key"), modern: r.String("signing_key"), gpg: r.Given("gpg"),
+		gpgBare: r.Bare("gpg"), gpgID: r.String("gpg"), gpgHome: r.String("gpg_home")}
 	n := 0
 	for _, given := range []bool{r.Given("key"), r.Given("signing_key"), k.gpg} {
 		if given {
@@ -114,16 +112,23 @@ func runStep(ctx context.Context, env Env, r *argparse.Result, s settings.Settin
 	if err := checkMetadataDir(env, r.String("metadata_directory")); err != nil {
 		return err
 	}
-	signer, err := kf.load(env)
-	if err != nil {
-		return err
-	}
 	flags := recordFlagsOf(r)
 	req := ops.RunRequest{
 		StepName: step, Materials: r.Strings("materials"), Products: r.Strings("products"),
 		RecordStreams: r.Bool("record_streams"), Timeout: runTimeout(r, s),
-		Record: env.recordConfig(flags, s, r.Bool("quiet")), Signer: signer, Format: format(r),
+		Record: env.recordConfig(flags, s, r.Bool("quiet")), Format: format(r),
 		MetadataDir: env.path(r.String("metadata_directory")), Stdin: env.Stdin, Dir: env.Dir,
+	}
+	sl := stepLog{env: env, log: log, flags: flags, base: req.Record.BasePath}
+	var err error
+	if kf.gpg {
+		req.GPG, err = kf.gpgKey(env)
+		sl.signing = gpgSigning(kf.gpgID)
+	} else {
+		req.Signer, err = kf.load(env)
+	}
+	if err != nil {
+		return err
 	}
 	if req.MetadataDir == "" {
 		req.MetadataDir = env.Dir
@@ -134,7 +139,7 @@ func runStep(ctx context.Context, env Env, r *argparse.Result, s settings.Settin
 	if req.RecordStreams {
 		req.Stdout, req.Stderr = env.Stdout, env.Stderr
 	}
-	req.Observe = stepLog{env: env, log: log, flags: flags, base: req.Record.BasePath}.observe
+	req.Observe = sl.observe
 	_, err = ops.Run(ctx, req)
 	if errors.Is(err, runner.ErrTimeout) {
 		return fmt.Errorf("%w (no link was written; raise it with --run-timeout <seconds>)", err)
@@ -174,10 +179,21 @@ type stepLog struct {
 	log   *logger
 	flags recordFlags
 	base  string
-	// creating, signing and storing override the texts of StageLink,
-	// StageSign and StageWrite; silentLink leaves StageLink out.
-	creating, signing, storing string
-	silentLink                 bool
+	// creating, signing, storing and verifying override the texts of
+	// StageLink, StageSign, StageWrite and StageVerify; signingFor, when
+	// set, makes the StageSign text from the signing key id; silentLink
+	// leaves StageLink out.
+	creating, signing, storing, verifying string
+	signingFor                            func(keyID string) string
+	silentLink                            bool
+}
+
+// gpgSigning is the reference's -v line before signing with gpg.
+func gpgSigning(keyID string) string {
+	if keyID == "" {
+		return "Signing link metadata using default GPG key ..."
+	}
+	return "Signing link metadata using passed GPG keyid..."
 }
 
 func (l stepLog) observe(e ops.Event) {
@@ -193,13 +209,17 @@ func (l stepLog) observe(e ops.Event) {
 			l.log.info("%s", or(l.creating, "Creating link metadata..."))
 		}
 	case ops.StageSign:
+		if l.signingFor != nil {
+			l.log.info("%s", l.signingFor(e.KeyID))
+			return
+		}
 		l.log.info("%s", or(l.signing, "Signing link metadata using passed key..."))
 	case ops.StageWrite:
 		l.log.info(or(l.storing, "Storing link metadata to '%s'..."), l.env.display(e.Path))
 	case ops.StageLoad:
 		l.log.info("Loading preliminary link metadata '%s'...", l.env.display(e.Path))
 	case ops.StageVerify:
-		l.log.info("Verifying preliminary link signature using passed signing key...")
+		l.log.info("%s", or(l.verifying, "Verifying preliminary link signature using passed signing key..."))
 	case ops.StageRemove:
 		l.log.info("Removing unfinished link metadata '%s'...", l.env.display(e.Path))
 	}

@@ -106,8 +106,10 @@ func TestRun(t *testing.T) {
 			stderr: "(in-toto-run) RecordError: "},
 		{name: "overlapping lstrip paths", args: []string{"-n", "step", "-x", "-m", "foo.txt", "--lstrip-paths", "a", "ab", "-k", "ed25519"}, code: 1,
 			stderr: "(in-toto-run) RecordError: "},
-		{name: "gpg not supported", args: []string{"-n", "step", "-x", "-g", "ABCDEF"}, code: 1,
-			stderr: "(in-toto-run) UnsupportedError: GPG signing (-g/--gpg) is not supported by Signet yet; sign with a key file instead: --key <path>"},
+		{name: "gpg key id not hex", args: []string{"-n", "step", "-x", "-g", "nothex"}, code: 1,
+			stderr: "(in-toto-run) FormatError: bad gpg key id: 'nothex' is not hex; give the key's fingerprint or key id in hex digits"},
+		{name: "gpg and dsse", args: []string{"-n", "step", "-x", "-g", "ABCDEF", "--use-dsse"}, code: 1,
+			stderr: "(in-toto-run) ValueError: GPG signatures cannot go into DSSE envelopes"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

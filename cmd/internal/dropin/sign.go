@@ -26,8 +26,9 @@ const (
 	prefixVerify = "The following error occurred while verifying signatures: %s"
 )
 
-// Sign is in-toto-sign: sign a link or layout with one or more keys (-k),
-// or check with --verify that each given public key signed it. It returns
+// Sign is in-toto-sign: sign a link or layout with one or more keys (-k)
+// or gpg keys (-g), or check with --verify that each given public key or
+// gpg key signed it. It returns
 // the exit code as the reference does: 0; 1 when a signature does not
 // verify; 2 for a bad command line and for errors loading or signing.
 func Sign(ctx context.Context, args []string, env Env) int {
@@ -61,7 +62,7 @@ func Sign(ctx context.Context, args []string, env Env) int {
 		}
 	}
 	if verify {
-		return verifyFile(env, r, log, doc)
+		return verifyFile(ctx, env, r, log, doc)
 	}
 	return signFile(ctx, env, r, log, doc)
 }
@@ -80,11 +81,25 @@ func keyTypes(r *argparse.Result) ([]string, error) {
 	return types, nil
 }
 
-func signFile(ctx context.Context, env Env, r *argparse.Result, log *logger, doc *intoto.Document) int {
-	if r.Given("gpg") {
-		log.error(prefixSign, "GPG signing (-g/--gpg) is not supported by Signet yet; sign with key files instead: --key <path>")
-		return exitFailure
+// gpgKeys are the -g keys of in-toto-sign: bare -g is gpg's default key
+// (signing only).
+func gpgKeys(env Env, r *argparse.Result) []ops.GPGKey {
+	if !r.Given("gpg") {
+		return nil
 	}
+	opts := env.gpgOptions(r.String("gpg_home"))
+	ids := r.Strings("gpg")
+	if len(ids) == 0 {
+		return []ops.GPGKey{{GPG: opts}}
+	}
+	out := make([]ops.GPGKey, len(ids))
+	for i, id := range ids {
+		out[i] = ops.GPGKey{KeyID: id, GPG: opts}
+	}
+	return out
+}
+
+func signFile(ctx context.Context, env Env, r *argparse.Result, log *logger, doc *intoto.Document) int {
 	types, err := keyTypes(r)
 	if err != nil {
 		log.error(prefixSign, err)
@@ -104,7 +119,7 @@ func signFile(ctx context.Context, env Env, r *argparse.Result, log *logger, doc
 		signers = append(signers, s)
 	}
 	out, err := ops.Sign(ctx, ops.SignRequest{
-		File: env.path(r.String("file")), Signers: signers, Append: r.Bool("append"),
+		File: env.path(r.String("file")), Signers: signers, GPG: gpgKeys(env, r), Append: r.Bool("append"),
 		Output: env.path(r.String("output")), OutputDir: env.Dir,
 	})
 	if err != nil {
@@ -115,10 +130,11 @@ func signFile(ctx context.Context, env Env, r *argparse.Result, log *logger, doc
 	return exitOK
 }
 
-func verifyFile(env Env, r *argparse.Result, log *logger, doc *intoto.Document) int {
-	if r.Given("gpg") {
-		log.error(prefixVerify, "GPG signatures (-g/--gpg) cannot be verified by Signet yet; verify with public key files instead: --key <path>")
-		return exitFailure
+func verifyFile(ctx context.Context, env Env, r *argparse.Result, log *logger, doc *intoto.Document) int {
+	gks, err := ops.ExportGPGKeys(ctx, gpgKeys(env, r))
+	if err != nil {
+		log.error(prefixVerify, err)
+		return exitUsage
 	}
 	types, err := keyTypes(r)
 	if err != nil {
@@ -134,7 +150,7 @@ func verifyFile(env Env, r *argparse.Result, log *logger, doc *intoto.Document) 
 		}
 		ks = append(ks, k)
 	}
-	ok, err := ops.VerifySignatures(ops.VerifyRequest{File: env.path(r.String("file")), Keys: ks})
+	ok, err := ops.VerifySignatures(ops.VerifyRequest{File: env.path(r.String("file")), Keys: ks, GPGKeys: gks})
 	for _, id := range ok {
 		log.info("Signature verification passed for keyid '%s'", id)
 	}

@@ -81,10 +81,10 @@ func TestSign(t *testing.T) {
 			stderr: "The following error occurred while verifying signatures: cannot load public key file rsa"},
 		{name: "verify, type count", args: []string{"-f", "signed.layout", "-k", "rsa.pub", "ed25519.pub", "-t", "rsa", "--verify"}, code: 2,
 			stderr: "The following error occurred while verifying signatures: each --key needs its --key-type"},
-		{name: "gpg", args: []string{"-f", "unsigned.layout", "-g", "ABCDEF"}, code: 1,
-			stderr: "The following error occurred while signing: GPG signing (-g/--gpg) is not supported by Signet yet"},
-		{name: "gpg verify", args: []string{"-f", "signed.layout", "-g", "ABCDEF", "--verify"}, code: 1,
-			stderr: "The following error occurred while verifying signatures: GPG signatures (-g/--gpg) cannot be verified by Signet yet"},
+		{name: "gpg key id not hex", args: []string{"-f", "unsigned.layout", "-g", "ABCDEF", "nothex"}, code: 2,
+			stderr: "The following error occurred while signing: bad gpg key id: 'nothex' is not hex"},
+		{name: "gpg verify, key id not hex", args: []string{"-f", "signed.layout", "-g", "nothex", "--verify"}, code: 2,
+			stderr: "The following error occurred while verifying signatures: bad gpg key id: 'nothex' is not hex"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

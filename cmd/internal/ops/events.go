@@ -39,6 +39,9 @@ type Event struct {
 	Args []string
 	// Path is the file about to be read, written or removed.
 	Path string
+	// KeyID is the key about to sign (StageSign), when known before
+	// signing: "" for gpg's default key.
+	KeyID string
 }
 
 // notify calls observe, if set.

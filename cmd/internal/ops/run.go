@@ -35,9 +35,11 @@ type RunRequest struct {
 	RecordStreams bool
 	Timeout       time.Duration
 	Record        RecordConfig
-	// Signer signs the link; nil writes an unsigned link named
-	// <step>.link (in-toto-mock, signet run --no-sign).
+	// Signer signs the link; nil (and GPG nil) writes an unsigned link
+	// named <step>.link (in-toto-mock, signet run --no-sign).
 	Signer keys.Signer
+	// GPG, instead of Signer, has gpg sign the link (metablocks only).
+	GPG    *GPGKey
 	Format intoto.Format
 	// MetadataDir is where the link goes ("" = working directory).
 	MetadataDir string
@@ -57,6 +59,13 @@ type RunRequest struct {
 // is recorded, as the reference does.
 func Run(ctx context.Context, req RunRequest) (string, error) {
 	if err := checkStepName(req.StepName); err != nil {
+		return "", err
+	}
+	sg := signing{signer: req.Signer, gpg: req.GPG}
+	if err := sg.check(req.Format); err != nil {
+		return "", err
+	}
+	if err := sg.preflight(ctx); err != nil {
 		return "", err
 	}
 	link := intoto.NewLink(req.StepName)
@@ -85,7 +94,7 @@ func Run(ctx context.Context, req RunRequest) (string, error) {
 	if link.Products, err = recordArtifacts(ctx, "products", req.Products, req.Record); err != nil {
 		return "", err
 	}
-	return writeLink(ctx, link, req.Signer, req.Format, req.MetadataDir, "", req.Observe)
+	return writeLink(ctx, link, sg, req.Format, req.MetadataDir, LinkFileName, req.Observe)
 }
 
 // recordArtifacts records paths (none: an empty map, as the reference).
@@ -104,9 +113,11 @@ func recordArtifacts(ctx context.Context, label string, paths []string, cfg Reco
 	return m, nil
 }
 
-// writeLink signs (when s is set) and writes the link; name "" means the
-// default file name.
-func writeLink(ctx context.Context, link *intoto.Link, s keys.Signer, format intoto.Format, dir, name string, observe func(Event)) (string, error) {
+// writeLink signs (unless sg is empty) and writes the link; name makes
+// the file name from the step and the signing key id (unsigned links:
+// <step>.link).
+func writeLink(ctx context.Context, link *intoto.Link, sg signing, format intoto.Format, dir string,
+	name func(step, keyID string) string, observe func(Event)) (string, error) {
 	if format == 0 {
 		format = intoto.FormatMetablock
 	}
@@ -115,19 +126,16 @@ func writeLink(ctx context.Context, link *intoto.Link, s keys.Signer, format int
 	if err != nil {
 		return "", fmt.Errorf("link %s: %w", link.Name, err)
 	}
-	if name == "" {
-		name = link.Name + ".link"
-	}
-	if s != nil {
-		notify(observe, Event{Stage: StageSign})
-		if err := doc.Sign(ctx, s); err != nil {
-			return "", fmt.Errorf("sign link %s with key %s: %w", link.Name, s.Key().ShortID(), err)
+	file := link.Name + ".link"
+	if !sg.none() {
+		notify(observe, Event{Stage: StageSign, KeyID: sg.keyID()})
+		keyID, err := sg.sign(ctx, doc)
+		if err != nil {
+			return "", fmt.Errorf("sign link %s with %s: %w", link.Name, sg.label(), err)
 		}
-		if name == link.Name+".link" {
-			name = LinkFileName(link.Name, s.Key().KeyID)
-		}
+		file = name(link.Name, keyID)
 	}
-	path := inDir(dir, name)
+	path := inDir(dir, file)
 	if dir != "" {
 		if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
 			return "", fmt.Errorf("metadata directory %s is not a directory: create it first", filepath.Clean(dir))

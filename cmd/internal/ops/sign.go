@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"time"
 
 	"github.com/signet-dev/signet/pkg/atomicfile"
+	"github.com/signet-dev/signet/pkg/gpg"
 	"github.com/signet-dev/signet/pkg/intoto"
 	"github.com/signet-dev/signet/pkg/keys"
 )
@@ -15,8 +17,11 @@ import (
 type SignRequest struct {
 	// File is the link or layout (metablock or DSSE) to sign.
 	File string
-	// Signers sign in order. A link takes exactly one.
+	// Signers sign in order, then GPG. A link takes exactly one key.
 	Signers []keys.Signer
+	// GPG are gpg keys to sign with (KeyID "": gpg's default key); only
+	// metablocks can hold their signatures.
+	GPG []GPGKey
 	// Append keeps existing signatures (layouts only); otherwise they are
 	// replaced.
 	Append bool
@@ -49,15 +54,27 @@ func ReadDocumentFile(path string) (*intoto.Document, error) {
 
 // Sign signs a metadata file and writes it; it returns the path written.
 func Sign(ctx context.Context, req SignRequest) (string, error) {
-	if len(req.Signers) == 0 {
+	sgs := make([]signing, 0, len(req.Signers)+len(req.GPG))
+	for _, s := range req.Signers {
+		sgs = append(sgs, signing{signer: s})
+	}
+	for i := range req.GPG {
+		sgs = append(sgs, signing{gpg: &req.GPG[i]})
+	}
+	if len(sgs) == 0 {
 		return "", fmt.Errorf("%w: no signing key given", ErrUsage)
+	}
+	for _, sg := range sgs {
+		if err := sg.check(0); err != nil {
+			return "", err
+		}
 	}
 	doc, err := ReadDocumentFile(req.File)
 	if err != nil {
 		return "", err
 	}
 	if doc.Type() == intoto.TypeLink {
-		if len(req.Signers) > 1 {
+		if len(sgs) > 1 {
 			return "", fmt.Errorf("%w: a link is signed by one functionary and named after that key; sign it with one key at a time", ErrUsage)
 		}
 		if req.Append {
@@ -67,19 +84,22 @@ func Sign(ctx context.Context, req SignRequest) (string, error) {
 	if !req.Append {
 		doc.ClearSignatures()
 	}
-	for _, s := range req.Signers {
-		if err := doc.Sign(ctx, s); err != nil {
-			return "", fmt.Errorf("sign %s with key %s: %w", req.File, s.Key().ShortID(), err)
+	var last string
+	for _, sg := range sgs {
+		if last, err = sg.sign(ctx, doc); err != nil {
+			return "", fmt.Errorf("sign %s with %s: %w", req.File, sg.label(), err)
 		}
 	}
-	out, err := signOutput(doc, req)
+	out, err := signOutput(doc, req, last)
 	if err != nil {
 		return "", err
 	}
 	return out, writeDocument(out, doc)
 }
 
-func signOutput(doc *intoto.Document, req SignRequest) (string, error) {
+// signOutput is the file to write; lastKeyID is the key id of the last
+// signature made.
+func signOutput(doc *intoto.Document, req SignRequest, lastKeyID string) (string, error) {
 	if req.Output != "" {
 		return req.Output, nil
 	}
@@ -90,8 +110,7 @@ func signOutput(doc *intoto.Document, req SignRequest) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	last := req.Signers[len(req.Signers)-1]
-	return inDir(req.OutputDir, LinkFileName(link.Name, last.Key().KeyID)), nil
+	return inDir(req.OutputDir, LinkFileName(link.Name, lastKeyID)), nil
 }
 
 func writeDocument(path string, doc *intoto.Document) error {
@@ -106,11 +125,15 @@ func writeDocument(path string, doc *intoto.Document) error {
 type VerifyRequest struct {
 	File string
 	Keys []keys.Key
+	// GPGKeys are gpg public keys (see ExportGPGKeys), checked after Keys.
+	GPGKeys []*gpg.PublicKey
+	// Now is the time gpg key expiry is checked at (zero: the clock).
+	Now time.Time
 }
 
 // VerifySignatures checks that every key signed the file. It returns the
-// key ids that verified, or an error wrapping ErrVerify that names the
-// first key that did not.
+// key ids that verified, or an error that names the first key that did
+// not: wrapping ErrVerify when its signature is missing or wrong.
 func VerifySignatures(req VerifyRequest) ([]string, error) {
 	doc, err := ReadDocumentFile(req.File)
 	if err != nil {
@@ -125,6 +148,12 @@ func VerifySignatures(req VerifyRequest) ([]string, error) {
 			return ok, fmt.Errorf("%w: %s: key %s: %w", ErrVerify, req.File, k.KeyID, err)
 		}
 		ok = append(ok, k.KeyID)
+	}
+	for _, k := range req.GPGKeys {
+		if err := doc.VerifyGPGSignature(k, nowOr(req.Now)); err != nil {
+			return ok, verifyError(err, "%s: gpg key %s", req.File, k.Fingerprint)
+		}
+		ok = append(ok, k.Fingerprint)
 	}
 	return ok, nil
 }
