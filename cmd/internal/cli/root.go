@@ -115,19 +115,5 @@ func usageErr(format string, a ...any) error {
 
 // progressFunc draws one bar per label on a terminal.
 func progressFunc(env Env) func(string, record.Progress) {
-	if !env.StderrIsTerminal {
-		return nil
-	}
-	bars := map[string]*progress.Bar{}
-	return func(label string, p record.Progress) {
-		b, ok := bars[label]
-		if !ok {
-			b = progress.New(env.Stderr, true, progress.Options{Label: label})
-			bars[label] = b
-		}
-		b.Update(p.FilesDone, p.FilesTotal, p.BytesDone, p.BytesTotal)
-		if !p.Scanning && p.FilesDone == p.FilesTotal {
-			b.Done()
-		}
-	}
+	return progress.Recording(env.Stderr, env.StderrIsTerminal)
 }

@@ -143,21 +143,7 @@ func runTimeout(r *argparse.Result, s settings.Settings) time.Duration {
 // progressFunc draws one bar per label (materials, products) when stderr
 // is a terminal.
 func (e Env) progressFunc() func(string, record.Progress) {
-	if !e.StderrIsTerminal {
-		return nil
-	}
-	bars := map[string]*progress.Bar{}
-	return func(label string, p record.Progress) {
-		b, ok := bars[label]
-		if !ok {
-			b = progress.New(e.Stderr, true, progress.Options{Label: label})
-			bars[label] = b
-		}
-		b.Update(p.FilesDone, p.FilesTotal, p.BytesDone, p.BytesTotal)
-		if !p.Scanning && p.FilesDone == p.FilesTotal {
-			b.Done()
-		}
-	}
+	return progress.Recording(e.Stderr, e.StderrIsTerminal)
 }
 
 // missingPaths lists the given artifact paths that do not exist (the

@@ -241,3 +241,17 @@ func TestKeygenRefusesOverwrite(t *testing.T) {
 		t.Fatalf("key id %s after loading, %s after keygen", s.Key().KeyID, k.KeyID)
 	}
 }
+
+func TestInteractive(t *testing.T) {
+	if interactive(strings.NewReader("")) || interactive(nil) {
+		t.Fatal("a non-file reader is not a terminal")
+	}
+	f, err := os.Open(os.DevNull)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if interactive(f) {
+		t.Fatal("/dev/null is not a terminal")
+	}
+}

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"time"
 
+	"golang.org/x/term"
+
 	"github.com/signet-dev/signet/pkg/intoto"
 	"github.com/signet-dev/signet/pkg/intoto/record"
 	"github.com/signet-dev/signet/pkg/intoto/runner"
@@ -81,6 +83,7 @@ func Run(ctx context.Context, req RunRequest) (string, error) {
 		res, err := runner.Run(ctx, req.Command, runner.RunOptions{
 			Dir: req.Dir, Timeout: req.Timeout, RecordStreams: req.RecordStreams,
 			Stdin: req.Stdin, Stdout: req.Stdout, Stderr: req.Stderr,
+			InheritProcessGroup: interactive(req.Stdin),
 		})
 		if err != nil {
 			return "", fmt.Errorf("step %s: %w", req.StepName, err)
@@ -143,4 +146,14 @@ func writeLink(ctx context.Context, link *intoto.Link, sg signing, format intoto
 	}
 	notify(observe, Event{Stage: StageWrite, Path: path})
 	return path, writeDocument(path, doc)
+}
+
+// interactive reports whether the command's standard input is a terminal.
+// Such a command must stay in the terminal's foreground process group to
+// read from it (a background group is stopped by SIGTTIN), so it is not
+// given a process group of its own; a timeout then kills only the command
+// itself, not its children.
+func interactive(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
 }

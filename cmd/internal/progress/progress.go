@@ -6,6 +6,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/signet-dev/signet/pkg/intoto/record"
 )
 
 // Bar is a progress bar. The zero value is not usable; use New. Update is
@@ -109,4 +111,25 @@ func size(n int64) string {
 		exp++
 	}
 	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
+}
+
+// Recording returns a callback for ops.RecordConfig.Progress that draws
+// one bar per label (materials, products) on w, or nil when enabled is
+// false.
+func Recording(w io.Writer, enabled bool) func(label string, p record.Progress) {
+	if !enabled {
+		return nil
+	}
+	bars := map[string]*Bar{}
+	return func(label string, p record.Progress) {
+		b, ok := bars[label]
+		if !ok {
+			b = New(w, true, Options{Label: label})
+			bars[label] = b
+		}
+		b.Update(p.FilesDone, p.FilesTotal, p.BytesDone, p.BytesTotal)
+		if !p.Scanning && p.FilesDone == p.FilesTotal {
+			b.Done()
+		}
+	}
 }

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/signet-dev/signet/pkg/intoto/record"
 )
 
 type clock struct{ t time.Time }
@@ -50,5 +52,19 @@ func TestNilBarIsInert(t *testing.T) {
 	b.Done()
 	if New(&strings.Builder{}, false, Options{}) != nil {
 		t.Fatal("disabled bar is not nil")
+	}
+}
+
+func TestRecordingDrawsPerLabel(t *testing.T) {
+	if Recording(&strings.Builder{}, false) != nil {
+		t.Fatal("a disabled recording progress is not nil")
+	}
+	var out strings.Builder
+	f := Recording(&out, true)
+	f("materials", record.Progress{FilesDone: 1, FilesTotal: 2})
+	f("materials", record.Progress{FilesDone: 2, FilesTotal: 2})
+	// Quick work stays silent (below the delay), and finishing clears nothing.
+	if out.Len() != 0 {
+		t.Fatalf("quick recording drew %q", out.String())
 	}
 }
