@@ -3,9 +3,12 @@ package intoto
 import (
 	"bytes"
 	"context"
+	"crypto"
+	"errors"
 	"testing"
 
 	"github.com/signet-dev/signet/pkg/cjson"
+	"github.com/signet-dev/signet/pkg/keys"
 )
 
 // TestLinkCanonicalFastPath: the direct encoder gives the same bytes as the
@@ -71,5 +74,31 @@ func checkFileFastPath(t *testing.T, l *Link) {
 	}
 	if !bytes.Equal(fast, slow) {
 		t.Fatalf("file bytes differ:\nfast %s\nslow %s", fast, slow)
+	}
+}
+
+// lyingSigner returns signatures by another key than the one it reports,
+// and does not claim to verify them: Sign must catch it.
+type lyingSigner struct{ reported, actual keys.Signer }
+
+func (l lyingSigner) Key() keys.Key            { return l.reported.Key() }
+func (l lyingSigner) Public() crypto.PublicKey { return l.reported.Public() }
+func (l lyingSigner) Sign(ctx context.Context, msg []byte) ([]byte, error) {
+	return l.actual.Sign(ctx, msg)
+}
+
+func TestSignCatchesWrongSignatures(t *testing.T) {
+	liar := lyingSigner{reported: testSigner(t, 1), actual: testSigner(t, 2)}
+	for _, format := range []Format{FormatMetablock, FormatDSSE} {
+		doc, err := NewDocument(format, sampleLink())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := doc.Sign(context.Background(), liar); !errors.Is(err, keys.ErrBadSignature) {
+			t.Fatalf("%v: signing with a signer whose signatures do not verify: err = %v, want ErrBadSignature", format, err)
+		}
+		if len(doc.KeyIDs()) != 0 {
+			t.Fatalf("%v: a bad signature was recorded", format)
+		}
 	}
 }

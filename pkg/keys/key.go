@@ -70,3 +70,18 @@ type Signer interface {
 	// scheme (ed25519: 64 bytes; ecdsa: ASN.1 DER; rsa: PSS bytes).
 	Sign(ctx context.Context, msg []byte) ([]byte, error)
 }
+
+// SelfVerifying is an optional ability of a Signer: a signer that reports
+// true has already verified every signature it returns against its own
+// public key (as every Signer from NewSigner does), so callers need not
+// verify it again. Callers must verify signatures from signers without it.
+type SelfVerifying interface {
+	VerifiesSignatures() bool
+}
+
+// MustVerify reports whether a caller has to verify a signature s just
+// made itself.
+func MustVerify(s Signer) bool {
+	v, ok := s.(SelfVerifying)
+	return !ok || !v.VerifiesSignatures()
+}

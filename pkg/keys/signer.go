@@ -45,6 +45,10 @@ type cryptoSigner struct {
 	scheme scheme
 }
 
+// VerifiesSignatures reports that Sign verifies each signature before
+// returning it (see SelfVerifying).
+func (s *cryptoSigner) VerifiesSignatures() bool { return true }
+
 func newCryptoSigner(cs crypto.Signer, k Key) (*cryptoSigner, error) {
 	s, err := schemeFor(k.KeyType, k.Scheme)
 	if err != nil {

@@ -3,6 +3,7 @@ package keys
 import (
 	"context"
 	"crypto"
+	"crypto/ed25519"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/sha256"
@@ -188,3 +189,20 @@ func TestSignerConcurrent(t *testing.T) {
 		}
 	}
 }
+
+func TestMustVerify(t *testing.T) {
+	priv := ed25519.NewKeyFromSeed(make([]byte, ed25519.SeedSize))
+	s, err := NewSigner(priv, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if MustVerify(s) {
+		t.Fatal("a signer from NewSigner verifies its own signatures")
+	}
+	if !MustVerify(plainSigner{s}) {
+		t.Fatal("a signer without the SelfVerifying ability must be verified by its callers")
+	}
+}
+
+// plainSigner hides the optional abilities of the signer it wraps.
+type plainSigner struct{ Signer }
