@@ -83,6 +83,19 @@ func (w *pyStreamer) container(dst []byte, level int, closer byte, object bool) 
 // the way Python does.
 func (w *pyStreamer) str(dst []byte) ([]byte, error) {
 	w.pos++ // opening quote
+	// Fast path: printable ASCII without escapes (paths, digests) is
+	// written by Python exactly as it is.
+	for i := w.pos; i < len(w.in); i++ {
+		c := w.in[i]
+		if c == '"' {
+			dst = append(append(append(dst, '"'), w.in[w.pos:i]...), '"')
+			w.pos = i + 1
+			return dst, nil
+		}
+		if c < 0x20 || c > 0x7e || c == '\\' {
+			break
+		}
+	}
 	w.scratch = w.scratch[:0]
 	for w.pos < len(w.in) {
 		switch c := w.in[w.pos]; c {
