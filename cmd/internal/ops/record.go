@@ -42,18 +42,8 @@ func RecordStart(ctx context.Context, req RecordStartRequest) (string, error) {
 	if sg.none() {
 		return "", fmt.Errorf("%w: record start needs a signing key", ErrUsage)
 	}
-	if err := sg.check(req.Format); err != nil {
-		return "", err
-	}
-	if err := sg.preflight(ctx); err != nil {
-		return "", err
-	}
-	link := intoto.NewLink(req.StepName)
-	var err error
-	if len(req.Materials) > 0 {
-		notify(req.Observe, Event{Stage: StageMaterials, Args: req.Materials})
-	}
-	if link.Materials, err = recordArtifacts(ctx, "materials", req.Materials, req.Record); err != nil {
+	link, err := beginLink(ctx, req.StepName, sg, req.Format, req.Materials, req.Record, req.Observe)
+	if err != nil {
 		return "", err
 	}
 	return writeLink(ctx, link, sg, req.Format, req.WorkDir, UnfinishedLinkFileName, req.Observe)

@@ -64,18 +64,8 @@ func Run(ctx context.Context, req RunRequest) (string, error) {
 		return "", err
 	}
 	sg := signing{signer: req.Signer, gpg: req.GPG}
-	if err := sg.check(req.Format); err != nil {
-		return "", err
-	}
-	if err := sg.preflight(ctx); err != nil {
-		return "", err
-	}
-	link := intoto.NewLink(req.StepName)
-	var err error
-	if len(req.Materials) > 0 {
-		notify(req.Observe, Event{Stage: StageMaterials, Args: req.Materials})
-	}
-	if link.Materials, err = recordArtifacts(ctx, "materials", req.Materials, req.Record); err != nil {
+	link, err := beginLink(ctx, req.StepName, sg, req.Format, req.Materials, req.Record, req.Observe)
+	if err != nil {
 		return "", err
 	}
 	if len(req.Command) > 0 {
@@ -156,4 +146,24 @@ func writeLink(ctx context.Context, link *intoto.Link, sg signing, format intoto
 func interactive(r io.Reader) bool {
 	f, ok := r.(*os.File)
 	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// beginLink checks the signing set-up (before anything is recorded or run)
+// and returns a new link with its materials recorded.
+func beginLink(ctx context.Context, step string, sg signing, format intoto.Format, materials []string, rec RecordConfig, observe func(Event)) (*intoto.Link, error) {
+	if err := sg.check(format); err != nil {
+		return nil, err
+	}
+	if err := sg.preflight(ctx); err != nil {
+		return nil, err
+	}
+	link := intoto.NewLink(step)
+	if len(materials) > 0 {
+		notify(observe, Event{Stage: StageMaterials, Args: materials})
+	}
+	var err error
+	if link.Materials, err = recordArtifacts(ctx, "materials", materials, rec); err != nil {
+		return nil, err
+	}
+	return link, nil
 }
