@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/signet-dev/signet/internal/reftest"
+
 	"github.com/signet-dev/signet/pkg/keys"
 )
 
@@ -20,12 +22,7 @@ const (
 // implementation is not installed, or fails it when CI is set.
 func requireReference(t *testing.T) {
 	t.Helper()
-	if _, err := os.Stat(referenceRun); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("the in-toto reference implementation is required in CI: %v", err)
-		}
-		t.Skip("in-toto reference implementation not installed (apt-get install in-toto); skipping interop test")
-	}
+	reftest.Need(t, "the in-toto reference implementation (apt-get install in-toto)", referenceRun, referencePython)
 }
 
 // runRef runs testdata/ref.py with the reference's Python and returns its

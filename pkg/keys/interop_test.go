@@ -10,6 +10,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"testing"
+
+	"github.com/signet-dev/signet/internal/reftest"
 )
 
 // These tests run the Python reference (in-toto 1.3.1, securesystemslib
@@ -20,14 +22,7 @@ const refPython = "/usr/bin/python3"
 
 func requireReference(t *testing.T) {
 	t.Helper()
-	for _, p := range []string{"/usr/bin/in-toto-run", refPython} {
-		if _, err := os.Stat(p); err != nil {
-			if os.Getenv("CI") != "" {
-				t.Fatalf("reference implementation missing (%s): install Debian's in-toto package", p)
-			}
-			t.Skipf("reference implementation missing (%s); install Debian's in-toto package to run interop tests", p)
-		}
-	}
+	reftest.Require(t)
 }
 
 // py runs one operation of testdata/interop.py.

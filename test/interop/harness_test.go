@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/signet-dev/signet/internal/reftest"
 )
 
 // binDir holds Signet's binaries for the whole test run.
@@ -50,13 +52,7 @@ func setup(m *testing.M) (int, error) {
 // implementation is not installed.
 func requireReference(t *testing.T) {
 	t.Helper()
-	if _, err := os.Stat("/usr/bin/in-toto-verify"); err == nil {
-		return
-	}
-	if os.Getenv("CI") != "" {
-		t.Fatal("the in-toto reference implementation is missing: make test installs it (apt-get install in-toto)")
-	}
-	t.Skip("the in-toto reference implementation is not installed (apt-get install in-toto)")
+	reftest.Need(t, "the in-toto reference implementation (apt-get install in-toto)", "/usr/bin/in-toto-verify", reftest.Python)
 }
 
 type result struct {

@@ -10,6 +10,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/signet-dev/signet/internal/reftest"
 )
 
 // The conformance tests describe parsers as JSON (testdata/*.json), build
@@ -220,12 +222,7 @@ const referenceTool = "/usr/bin/in-toto-run"
 func runOracle(t *testing.T, caseFile string) [][]outcome {
 	t.Helper()
 	python := "/usr/bin/python3"
-	if _, err := os.Stat(referenceTool); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("reference in-toto 1.3.1 missing (%v): install the Debian package in-toto", err)
-		}
-		t.Skipf("reference in-toto 1.3.1 not installed (%v); install the Debian package in-toto", err)
-	}
+	reftest.Need(t, "the reference in-toto 1.3.1 (apt-get install in-toto)", referenceTool)
 	cmd := exec.Command(python, filepath.Join("testdata", "oracle.py"), caseFile)
 	cmd.Env = append(os.Environ(), "COLUMNS=80")
 	out, err := cmd.Output()

@@ -12,6 +12,8 @@ import (
 	"syscall"
 	"testing"
 
+	"github.com/signet-dev/signet/internal/reftest"
+
 	"github.com/signet-dev/signet/pkg/intoto"
 )
 
@@ -23,13 +25,7 @@ const referencePython = "/usr/bin/python3"
 // is not installed.
 func requireReference(t *testing.T) {
 	t.Helper()
-	if _, err := os.Stat("/usr/bin/in-toto-run"); err == nil {
-		return
-	}
-	if os.Getenv("CI") != "" {
-		t.Fatal("the in-toto reference (/usr/bin/in-toto-run) is required in CI: apt-get install in-toto")
-	}
-	t.Skip("the in-toto reference is not installed (/usr/bin/in-toto-run); apt-get install in-toto to run this test")
+	reftest.Require(t)
 }
 
 // refCase is one call of in_toto.runlib.record_artifacts_as_dict, made the

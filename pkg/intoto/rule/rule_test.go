@@ -10,6 +10,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/signet-dev/signet/internal/reftest"
 )
 
 func TestParse(t *testing.T) {
@@ -203,12 +205,7 @@ func TestRoundTripGenerated(t *testing.T) {
 // implementation is not installed.
 func requireReference(t *testing.T) {
 	t.Helper()
-	if _, err := os.Stat("/usr/bin/in-toto-run"); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("the in-toto reference implementation is required in CI: %v", err)
-		}
-		t.Skip("in-toto reference implementation not installed (apt-get install in-toto)")
-	}
+	reftest.Require(t)
 }
 
 // TestParseMatchesReference runs the reference's unpack_rule over thousands

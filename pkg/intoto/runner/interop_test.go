@@ -10,6 +10,8 @@ import (
 	"reflect"
 	"testing"
 	"time"
+
+	"github.com/signet-dev/signet/internal/reftest"
 )
 
 // referencePython is the interpreter of the Debian in-toto package.
@@ -17,13 +19,7 @@ const referencePython = "/usr/bin/python3"
 
 func requireReference(t *testing.T) {
 	t.Helper()
-	if _, err := os.Stat("/usr/bin/in-toto-run"); err == nil {
-		return
-	}
-	if os.Getenv("CI") != "" {
-		t.Fatal("the in-toto reference (/usr/bin/in-toto-run) is required in CI: apt-get install in-toto")
-	}
-	t.Skip("the in-toto reference is not installed (/usr/bin/in-toto-run); apt-get install in-toto to run this test")
+	reftest.Require(t)
 }
 
 type execCase struct {

@@ -7,9 +7,9 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/signet-dev/signet/internal/reftest"
 	"github.com/signet-dev/signet/pkg/intoto"
 	"github.com/signet-dev/signet/pkg/intoto/rule"
-	"github.com/signet-dev/signet/pkg/intoto/rule/internal/reftest"
 )
 
 // refArtifacts is the materials and products of one link, as sent to

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/signet-dev/signet/pkg/intoto/rule/internal/reftest"
+	"github.com/signet-dev/signet/internal/reftest"
 )
 
 // tableCase is one entry of testdata/cases.json, whose expectations were

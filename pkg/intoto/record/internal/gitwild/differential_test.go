@@ -4,10 +4,11 @@ import (
 	"bytes"
 	"encoding/json"
 	"math/rand/v2"
-	"os"
 	"os/exec"
 	"strings"
 	"testing"
+
+	"github.com/signet-dev/signet/internal/reftest"
 )
 
 // pythonReference is the interpreter the Debian in-toto package runs with;
@@ -19,13 +20,7 @@ const pythonReference = "/usr/bin/python3"
 func requirePathspec(t *testing.T) {
 	t.Helper()
 	err := exec.Command(pythonReference, "-c", "import pathspec").Run()
-	if err == nil {
-		return
-	}
-	if os.Getenv("CI") != "" {
-		t.Fatalf("python pathspec is required in CI (apt-get install in-toto): %v", err)
-	}
-	t.Skipf("python pathspec not available (%v); install the Debian package in-toto", err)
+	reftest.Missing(t, "python pathspec (apt-get install in-toto)", err)
 }
 
 const diffScript = `

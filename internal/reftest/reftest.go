@@ -1,6 +1,9 @@
-// Package reftest runs Python scripts under the interpreter of the in-toto
-// reference implementation, for differential tests of package rule and its
-// subpackages. It is imported by tests only.
+// Package reftest is shared by the tests that compare Signet with the
+// in-toto reference implementation (Debian's in-toto 1.3.1) and with other
+// real programs: it decides whether a missing program skips a test (on a
+// developer's machine) or fails it (in CI, where $CI is set and make test
+// installs everything), and runs Python scripts under the reference's
+// interpreter. It is imported by tests only.
 package reftest
 
 import (
@@ -23,14 +26,31 @@ const (
 // installed, or fails it when the CI environment variable is set.
 func Require(t testing.TB) {
 	t.Helper()
-	for _, f := range []string{ReferenceRun, Python} {
-		if _, err := os.Stat(f); err != nil {
-			if os.Getenv("CI") != "" {
-				t.Fatalf("the in-toto reference implementation is required in CI: %v", err)
-			}
-			t.Skipf("in-toto reference implementation not installed (%v; apt-get install in-toto); skipping differential test", err)
+	Need(t, "the in-toto reference implementation (apt-get install in-toto)", ReferenceRun, Python)
+}
+
+// Need checks that every path exists; otherwise the test fails under CI
+// and is skipped elsewhere, naming what is missing (what).
+func Need(t testing.TB, what string, paths ...string) {
+	t.Helper()
+	for _, p := range paths {
+		if _, err := os.Stat(p); err != nil {
+			Missing(t, what, err)
 		}
 	}
+}
+
+// Missing fails the test under CI, or skips it elsewhere, when err (the
+// result of looking for what) is not nil.
+func Missing(t testing.TB, what string, err error) {
+	t.Helper()
+	if err == nil {
+		return
+	}
+	if os.Getenv("CI") != "" {
+		t.Fatalf("%s is required in CI: %v", what, err)
+	}
+	t.Skipf("%s is not available (%v); skipping", what, err)
 }
 
 // RunJSON runs the Python script at path (relative to the test's package
