@@ -80,7 +80,7 @@ func (s *Step) Validate() error {
 	if s.Type != TypeStep {
 		return &ValidationError{Path: "_type", Msg: fmt.Sprintf("must be %q, got %q", TypeStep, s.Type)}
 	}
-	if err := validateName(s.Name); err != nil {
+	if err := ValidateName(s.Name); err != nil {
 		return err
 	}
 	if err := s.checkUTF8(); err != nil {
@@ -108,7 +108,7 @@ func (i *Inspection) Validate() error {
 	if i.Type != TypeInspection {
 		return &ValidationError{Path: "_type", Msg: fmt.Sprintf("must be %q, got %q", TypeInspection, i.Type)}
 	}
-	if err := validateName(i.Name); err != nil {
+	if err := ValidateName(i.Name); err != nil {
 		return err
 	}
 	if err := i.checkUTF8(); err != nil {
@@ -117,10 +117,10 @@ func (i *Inspection) Validate() error {
 	return validateRuleSets(i.ExpectedMaterials, i.ExpectedProducts)
 }
 
-// validateName rejects names that cannot safely become part of a link
-// file name (<name>.<keyid8>.link): empty, ".", "..", or containing a
-// path separator or NUL.
-func validateName(name string) error {
+// ValidateName rejects step, inspection and link names that cannot
+// safely become part of a link file name (<name>.<keyid8>.link): empty,
+// ".", "..", or containing a path separator or NUL.
+func ValidateName(name string) error {
 	if name == "" || name == "." || name == ".." || strings.ContainsAny(name, "/\\\x00") {
 		return &ValidationError{Path: "name", Msg: fmt.Sprintf("%q is not a usable name; names must be non-empty, not . or .., and contain no / \\ or NUL (they become link file names)", clip(name))}
 	}

@@ -3,7 +3,8 @@ package ops
 import (
 	"fmt"
 	"path/filepath"
-	"strings"
+
+	"github.com/signet-dev/signet/pkg/intoto"
 )
 
 // LinkFileName is the reference's link file name: <step>.<keyid8>.link.
@@ -25,13 +26,13 @@ func keyPrefix(keyID string) string {
 }
 
 // checkStepName refuses names that would escape the metadata directory
-// when used in a file name.
+// when used in a file name (the layout's own rule for step names).
 func checkStepName(name string) error {
 	switch {
 	case name == "":
 		return fmt.Errorf("%w: the step name is empty", ErrUsage)
-	case name == "." || name == ".." || strings.ContainsAny(name, "/\\\x00"):
-		return fmt.Errorf("%w: step name %q cannot be used in a file name (no '/', '\\', '.' or '..')", ErrUsage, name)
+	case intoto.ValidateName(name) != nil:
+		return fmt.Errorf("%w: step name %q cannot be used in a file name (no '/', '\\', NUL, '.' or '..')", ErrUsage, name)
 	}
 	return nil
 }
