@@ -8,6 +8,8 @@ import (
 	"os"
 	"strings"
 
+	"github.com/signet-dev/signet/cmd/internal/version"
+
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
@@ -16,9 +18,6 @@ import (
 	"github.com/signet-dev/signet/cmd/internal/prompt"
 	"github.com/signet-dev/signet/pkg/intoto/record"
 )
-
-// Version is Signet's version, set at build time with -ldflags.
-var Version = "dev"
 
 // Env is the process environment a command runs in.
 type Env struct {
@@ -77,7 +76,7 @@ func NewRoot(env Env) *cobra.Command {
 			"M-of-N signatures from keys held in HSMs, YubiKeys, Vault or key files.",
 		SilenceUsage:  true,
 		SilenceErrors: true,
-		Version:       Version,
+		Version:       version.String(),
 	}
 	root.SetIn(env.Stdin)
 	root.SetOut(env.Stdout)

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/signet-dev/signet/cmd/internal/version"
+
 	"github.com/signet-dev/signet/cmd/internal/argparse"
 	"github.com/signet-dev/signet/cmd/internal/prompt"
 	"golang.org/x/term"
@@ -58,7 +60,7 @@ func OSEnv() Env {
 		Environ: os.Environ(), Home: home,
 		StderrIsTerminal: term.IsTerminal(int(os.Stderr.Fd())),
 		AskSecret:        askSecret,
-		Version:          buildVersion(),
+		Version:          version.String(),
 	}
 	if w, _, err := term.GetSize(int(os.Stdout.Fd())); err == nil && w > 0 {
 		env.Columns = w
@@ -75,14 +77,6 @@ func askSecret(question string) ([]byte, error) {
 		fmt.Fprint(os.Stderr, question)
 	}
 	return prompt.Secret(question, os.Stdin)
-}
-
-// buildVersion is the main module's version from the build information.
-func buildVersion() string {
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-		return bi.Main.Version
-	}
-	return "devel"
 }
 
 // getenv returns the value of name in Environ.
