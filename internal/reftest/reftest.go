@@ -9,6 +9,7 @@ package reftest
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -78,4 +79,28 @@ func RunJSON(t testing.TB, script string, in, out any) {
 	if err := json.Unmarshal(stdout, out); err != nil {
 		t.Fatalf("decoding the output of %s: %v\n%s", abs, err, stdout)
 	}
+}
+
+// Result is what a program run by Run did.
+type Result struct {
+	Code           int
+	Stdout, Stderr string
+}
+
+// Run runs cmd to the end, capturing its output; a non-zero exit is a
+// Result, a program that cannot start fails the test.
+func Run(t testing.TB, cmd *exec.Cmd) Result {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	code := 0
+	var ee *exec.ExitError
+	switch {
+	case errors.As(err, &ee):
+		code = ee.ExitCode()
+	case err != nil:
+		t.Fatalf("run %s: %v", cmd.Path, err)
+	}
+	return Result{Code: code, Stdout: stdout.String(), Stderr: stderr.String()}
 }

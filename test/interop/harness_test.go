@@ -1,8 +1,6 @@
 package interop
 
 import (
-	"bytes"
-	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -76,18 +74,8 @@ func runEnv(t *testing.T, dir string, env []string, prog string, args ...string)
 	cmd := exec.Command(prog, args...)
 	cmd.Dir = dir
 	cmd.Env = append(append(os.Environ(), "COLUMNS=80"), env...)
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err := cmd.Run()
-	var ee *exec.ExitError
-	code := 0
-	switch {
-	case errors.As(err, &ee):
-		code = ee.ExitCode()
-	case err != nil:
-		t.Fatalf("run %s: %v", prog, err)
-	}
-	return result{stdout.String(), stderr.String(), code}
+	r := reftest.Run(t, cmd)
+	return result{r.Stdout, r.Stderr, r.Code}
 }
 
 // signet runs one of Signet's binaries (signet, in-toto-run, ...).
