@@ -11,17 +11,27 @@ import (
 	"github.com/signet-dev/signet/pkg/keys"
 )
 
-// keyKinds maps signet keygen --type values to key type, bits and scheme.
-var keyKinds = map[string]struct {
+type keyKind struct {
 	keyType string
 	bits    int
 	scheme  string
-}{
-	"ed25519":    {keys.KeyTypeED25519, 0, keys.SchemeED25519},
-	"ecdsa-p256": {keys.KeyTypeECDSA, 256, keys.SchemeECDSAP256},
-	"ecdsa-p384": {keys.KeyTypeECDSA, 384, keys.SchemeECDSAP384},
-	"rsa-3072":   {keys.KeyTypeRSA, 3072, keys.SchemeRSASSAPSSSHA256},
-	"rsa-4096":   {keys.KeyTypeRSA, 4096, keys.SchemeRSASSAPSSSHA256},
+}
+
+// keyKindOf maps a signet keygen --type value to key type, bits and scheme.
+func keyKindOf(name string) (keyKind, bool) {
+	switch name {
+	case "ed25519":
+		return keyKind{keys.KeyTypeED25519, 0, keys.SchemeED25519}, true
+	case "ecdsa-p256":
+		return keyKind{keys.KeyTypeECDSA, 256, keys.SchemeECDSAP256}, true
+	case "ecdsa-p384":
+		return keyKind{keys.KeyTypeECDSA, 384, keys.SchemeECDSAP384}, true
+	case "rsa-3072":
+		return keyKind{keys.KeyTypeRSA, 3072, keys.SchemeRSASSAPSSSHA256}, true
+	case "rsa-4096":
+		return keyKind{keys.KeyTypeRSA, 4096, keys.SchemeRSASSAPSSSHA256}, true
+	}
+	return keyKind{}, false
 }
 
 func newKeygenCmd(env Env) *cobra.Command {
@@ -39,7 +49,7 @@ func newKeygenCmd(env Env) *cobra.Command {
 			"unencrypted. It prints the key id.",
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			k, ok := keyKinds[kind]
+			k, ok := keyKindOf(kind)
 			if !ok {
 				return usageErr("unknown --type %q: use ed25519, ecdsa-p256, ecdsa-p384, rsa-3072 or rsa-4096", kind)
 			}
@@ -97,9 +107,13 @@ func keygenPassphrase(env Env, file string, none bool) ([]byte, error) {
 	}
 	b, err := env.AskSecret("Repeat the passphrase: ")
 	if err != nil {
+		clear(a)
 		return nil, err
 	}
-	if !bytes.Equal(a, b) {
+	same := bytes.Equal(a, b)
+	clear(b)
+	if !same {
+		clear(a)
 		return nil, fmt.Errorf("the passphrases differ; nothing was written")
 	}
 	if len(a) == 0 {
