@@ -1,8 +1,6 @@
 package cli
 
 import (
-	"fmt"
-
 	"github.com/spf13/cobra"
 
 	"github.com/signet-dev/signet/cmd/internal/ops"
@@ -31,14 +29,9 @@ func newRecordStartCmd(env Env) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			path, err := ops.RecordStart(cmd.Context(), ops.RecordStartRequest{
+			return wrote(env)(ops.RecordStart(cmd.Context(), ops.RecordStartRequest{
 				StepName: f.step, Materials: f.materials, Record: f.rec.config(env), Signer: s, Format: f.out.format(),
-			})
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(env.Stderr, "wrote %s\n", path)
-			return nil
+			}))
 		},
 	}
 	fs := cmd.Flags()
@@ -63,14 +56,9 @@ func newRecordStopCmd(env Env) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			path, err := ops.RecordStop(cmd.Context(), ops.RecordStopRequest{
+			return wrote(env)(ops.RecordStop(cmd.Context(), ops.RecordStopRequest{
 				StepName: f.step, Products: f.products, Record: f.rec.config(env), Signer: s, MetadataDir: f.out.outDir,
-			})
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(env.Stderr, "wrote %s\n", path)
-			return nil
+			}))
 		},
 	}
 	fs := cmd.Flags()
@@ -93,16 +81,11 @@ func newMockCmd(env Env) *cobra.Command {
 			"the command with its output recorded, and writes the unsigned link <step>.link.",
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			path, err := ops.Run(cmd.Context(), ops.RunRequest{
+			return wrote(env)(ops.Run(cmd.Context(), ops.RunRequest{
 				StepName: f.step, Materials: []string{"."}, Products: []string{"."}, Command: args,
 				RecordStreams: true, Timeout: f.timeout, Record: f.rec.config(env), Format: f.out.format(),
 				MetadataDir: f.out.outDir, Stdin: env.Stdin, Stdout: env.Stdout, Stderr: env.Stderr,
-			})
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(env.Stderr, "wrote %s\n", path)
-			return nil
+			}))
 		},
 	}
 	fs := cmd.Flags()

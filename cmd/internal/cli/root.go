@@ -116,3 +116,13 @@ func usageErr(format string, a ...any) error {
 func progressFunc(env Env) func(string, record.Progress) {
 	return progress.Recording(env.Stderr, env.StderrIsTerminal)
 }
+
+// wrote reports the file an operation wrote, or passes its error on.
+func wrote(env Env) func(path string, err error) error {
+	return func(path string, err error) error {
+		if err == nil {
+			fmt.Fprintf(env.Stderr, "wrote %s\n", path)
+		}
+		return err
+	}
+}

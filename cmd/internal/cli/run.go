@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"fmt"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -65,12 +64,7 @@ func (f *stepFlags) run(cmd *cobra.Command, env Env, command []string) error {
 	if req.Signer, err = f.signer(env); err != nil {
 		return err
 	}
-	path, err := ops.Run(cmd.Context(), req)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(env.Stderr, "wrote %s\n", path)
-	return nil
+	return wrote(env)(ops.Run(cmd.Context(), req))
 }
 
 // signer loads the key unless --no-sign; exactly one of the two is needed.

@@ -50,12 +50,7 @@ func newSignCmd(env Env) *cobra.Command {
 				}
 				signers = append(signers, s)
 			}
-			out, err := ops.Sign(cmd.Context(), ops.SignRequest{File: args[0], Signers: signers, Append: appendSigs, Output: output})
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(env.Stderr, "wrote %s\n", out)
-			return nil
+			return wrote(env)(ops.Sign(cmd.Context(), ops.SignRequest{File: args[0], Signers: signers, Append: appendSigs, Output: output}))
 		},
 	}
 	fs := cmd.Flags()
