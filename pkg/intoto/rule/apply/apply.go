@@ -74,6 +74,9 @@ func Rules(rules []rule.Rule, source rule.Destination, c Context) (*Result, erro
 	}
 	for i, r := range rules {
 		consumed, err := a.apply(i, r)
+		if f, ok := err.(*Failure); ok && f.Err == ErrDisallowed {
+			a.explainMisses(rules[:i], f)
+		}
 		if err != nil {
 			a.res.Remaining = sortedKeys(a.queue)
 			return a.res, err

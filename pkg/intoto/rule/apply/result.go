@@ -103,6 +103,9 @@ type Failure struct {
 	ConsumedBy int
 	// Err is ErrDisallowed, ErrRequiredMissing or ErrSourceNotArtifact.
 	Err error
+	// Misses explain, for a DISALLOW failure, why earlier MATCH rules did
+	// not consume the artifacts (at most 10).
+	Misses []Miss
 }
 
 // Unwrap returns the specific sentinel error.
@@ -116,6 +119,10 @@ func (f *Failure) Error() string {
 	where := fmt.Sprintf("expected_%s of %q, rule %d %s", strings.ToLower(f.Source.String()), f.Item, f.Index, clip(f.Rule.String()))
 	switch f.Err {
 	case ErrDisallowed:
+		if len(f.Misses) > 0 {
+			return fmt.Sprintf("%v: %s matched %d artifact(s) that no earlier rule consumed: %s; %s",
+				ErrRuleFailed, where, len(f.Artifacts), listPaths(f.Artifacts), f.missText())
+		}
 		return fmt.Sprintf("%v: %s matched %d artifact(s) that no earlier rule consumed: %s; "+
 			"consume them with an earlier rule (MATCH, CREATE, MODIFY, DELETE or ALLOW) if they are expected, "+
 			"otherwise find out why the link records them", ErrRuleFailed, where, len(f.Artifacts), listPaths(f.Artifacts))
@@ -200,4 +207,12 @@ func ruleText(elems []string) string {
 		return strings.Join(elems, " ")
 	}
 	return r.String()
+}
+
+func (f *Failure) missText() string {
+	parts := make([]string, len(f.Misses))
+	for i, m := range f.Misses {
+		parts[i] = fmt.Sprintf("rule %d did not consume %q: %s", m.Index, m.Path, m.Reason)
+	}
+	return strings.Join(parts, "; ")
 }
