@@ -81,6 +81,7 @@ func VerifyParser() *Parser {
 	p.Add(&Arg{Names: []string{"--inspection-timeout"}, Dest: "inspect_timeout", Type: Int,
 		Default: "10", Secondary: true,
 		Help: "seconds after which an inspection command is killed. Default is 10."})
+	addVerifyExtras(p)
 	addVerbosity(p)
 	addVersion(p)
 	p.OrderGroups(titleRequired, titlePositional, titleOptions)
@@ -104,4 +105,20 @@ func MatchProductsParser() *Parser {
 	p.Add(&Arg{Names: []string{"-v", "--verbose"}, Kind: Flag, Help: "show more output"})
 	p.OrderGroups(titleRequired, titlePositional, titleOptions)
 	return p
+}
+
+// addVerifyExtras declares Signet's additions to in-toto-verify. They are
+// Secondary, so that abbreviations of the reference's options keep their
+// meaning.
+func addVerifyExtras(p *Parser) {
+	p.Add(&Arg{Names: []string{"--layout-threshold"}, Type: Int, Metavar: "<M>", Secondary: true,
+		Help: "(Signet) accept the layout when at least M of the given keys signed it. Default: all of them."})
+	p.Add(&Arg{Names: []string{"--param"}, Nargs: OneOrMore, Metavar: "<NAME=VALUE>", Secondary: true,
+		Help: "(Signet) substitute {NAME} in the layout's rules, expected commands and inspections."})
+	p.Add(&Arg{Names: []string{"--params-file"}, Metavar: "<path>", Secondary: true,
+		Help: "(Signet) parameters as a JSON object or NAME=VALUE lines; --param wins."})
+	p.Add(&Arg{Names: []string{"--no-inspections"}, Kind: Flag, Secondary: true,
+		Help: "(Signet) never run the layout's inspection commands; a layout with inspections fails."})
+	p.Add(&Arg{Names: []string{"--output"}, Choices: []string{"text", "json"}, Default: "text", Secondary: true,
+		Help: "(Signet) 'json' prints the verification report as JSON on stdout."})
 }
