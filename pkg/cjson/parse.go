@@ -4,28 +4,33 @@ import (
 	"bytes"
 	"fmt"
 	"slices"
-	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
 )
 
-// canonicalizer turns JSON text into canonical JSON in one pass over the
-// input, without building a generic value tree: strings are unescaped
-// straight into the output, and only object members are buffered so that
-// they can be sorted.
+// canonicalizer turns JSON text into canonical JSON without building a
+// value tree. An object is read twice: a quick scan finds each member's
+// key and where its value starts; the members are sorted by key (unless
+// they already are, as in files written with sorted keys); then each value
+// is canonicalised straight into the output, in key order. Nothing is
+// buffered but the member list, kept on one shared stack, so the cost is
+// one output buffer however deep the nesting.
 type canonicalizer struct {
-	data []byte
-	pos  int
+	data  []byte
+	pos   int
+	stack []member
 }
 
+// member is an object member: its decoded key (a slice of the input when
+// the key has no escapes) and the input offset of its value.
 type member struct {
-	key string
-	val []byte
+	key        []byte
+	start, end int
 }
 
 func appendCanonicalText(dst, data []byte) ([]byte, error) {
 	c := canonicalizer{data: data}
-	out, err := c.value(dst, 0)
+	out, err := c.value(slices.Grow(dst, len(data)), 0)
 	if err != nil {
 		return dst, err
 	}
@@ -80,8 +85,8 @@ func (c *canonicalizer) value(dst []byte, depth int) ([]byte, error) {
 
 func (c *canonicalizer) object(dst []byte, depth int) ([]byte, error) {
 	c.pos++ // {
-	var members []member
-	var scratch []byte
+	base := len(c.stack)
+	defer func() { c.stack = c.stack[:base] }()
 	for first := true; ; first = false {
 		c.skipSpace()
 		if c.pos < len(c.data) && c.data[c.pos] == '}' && first {
@@ -91,7 +96,7 @@ func (c *canonicalizer) object(dst []byte, depth int) ([]byte, error) {
 		if c.pos >= len(c.data) || c.data[c.pos] != '"' {
 			return dst, c.errorf("expected an object key")
 		}
-		k, err := c.str(nil, false)
+		k, err := c.key()
 		if err != nil {
 			return dst, err
 		}
@@ -100,11 +105,12 @@ func (c *canonicalizer) object(dst []byte, depth int) ([]byte, error) {
 			return dst, c.errorf("expected ':' after an object key")
 		}
 		c.pos++
-		start := len(scratch)
-		if scratch, err = c.value(scratch, depth+1); err != nil {
+		c.skipSpace()
+		start := c.pos
+		if err := c.skipValue(); err != nil {
 			return dst, err
 		}
-		members = append(members, member{key: string(k), val: scratch[start:len(scratch):len(scratch)]})
+		c.stack = append(c.stack, member{key: k, start: start, end: c.pos})
 		c.skipSpace()
 		if c.pos < len(c.data) && c.data[c.pos] == ',' {
 			c.pos++
@@ -116,28 +122,147 @@ func (c *canonicalizer) object(dst []byte, depth int) ([]byte, error) {
 		}
 		return dst, c.errorf("expected ',' or '}' in an object")
 	}
-	return appendMembers(dst, members), nil
+	end, n := c.pos, len(c.stack)-base
+	if !slices.IsSortedFunc(c.stack[base:], compareKeys) {
+		slices.SortStableFunc(c.stack[base:], compareKeys)
+	}
+	return c.members(dst, base, n, end, depth)
 }
 
-// appendMembers writes members sorted by key; of duplicate keys the last
-// wins, as in Python's json module.
-func appendMembers(dst []byte, members []member) []byte {
-	slices.SortStableFunc(members, func(a, b member) int { return strings.Compare(a.key, b.key) })
+func compareKeys(a, b member) int { return bytes.Compare(a.key, b.key) }
+
+// members writes the n sorted members at c.stack[base:] (of duplicate
+// keys the last wins, as in Python's json module) and leaves c.pos at end.
+// Values may push onto c.stack, so members are read by index.
+func (c *canonicalizer) members(dst []byte, base, n, end, depth int) ([]byte, error) {
 	dst = append(dst, '{')
-	n := 0
-	for i, m := range members {
-		if i+1 < len(members) && members[i+1].key == m.key {
+	written := 0
+	for i := base; i < base+n; i++ {
+		m := c.stack[i]
+		if i+1 < base+n && bytes.Equal(c.stack[i+1].key, m.key) {
+			// Overridden by a later duplicate; still checked.
+			if err := c.check(m, depth); err != nil {
+				return dst, err
+			}
 			continue
 		}
-		if n > 0 {
+		if written > 0 {
 			dst = append(dst, ',')
 		}
-		n++
-		dst, _ = appendString(dst, m.key) // keys were validated by str
+		written++
+		dst = appendKey(dst, m.key)
 		dst = append(dst, ':')
-		dst = append(dst, m.val...)
+		c.pos = m.start
+		var err error
+		if dst, err = c.value(dst, depth+1); err != nil {
+			return dst, err
+		}
+		if c.pos != m.end {
+			return dst, c.errorf("invalid value")
+		}
 	}
-	return append(dst, '}')
+	c.pos = end
+	return append(dst, '}'), nil
+}
+
+// check canonicalises m's value only to check it.
+func (c *canonicalizer) check(m member, depth int) error {
+	c.pos = m.start
+	if _, err := c.value(nil, depth+1); err != nil {
+		return err
+	}
+	if c.pos != m.end {
+		return c.errorf("invalid value")
+	}
+	return nil
+}
+
+// key reads an object key: a slice of the input when it has no escapes,
+// else the decoded copy.
+func (c *canonicalizer) key() ([]byte, error) {
+	start := c.pos + 1
+	for i := start; i < len(c.data); i++ {
+		b := c.data[i]
+		if b == '"' {
+			if k := c.data[start:i]; utf8.Valid(k) {
+				c.pos = i + 1
+				return k, nil
+			}
+			break
+		}
+		if b == '\\' || b < 0x20 {
+			break
+		}
+	}
+	return c.str(nil, false)
+}
+
+// appendKey writes a decoded key as canonical JSON (it is valid UTF-8:
+// key checked it).
+func appendKey(dst, k []byte) []byte {
+	dst = append(dst, '"')
+	for _, b := range k {
+		if b == '"' || b == '\\' {
+			dst = append(dst, '\\')
+		}
+		dst = append(dst, b)
+	}
+	return append(dst, '"')
+}
+
+// skipValue moves c.pos past the value at c.pos. It only finds the end:
+// the value is checked when it is canonicalised. For valid JSON the end is
+// exact; for invalid JSON the later check fails.
+func (c *canonicalizer) skipValue() error {
+	if c.pos >= len(c.data) {
+		return c.errorf("unexpected end of input")
+	}
+	switch c.data[c.pos] {
+	case '"':
+		return c.skipString()
+	case '{', '[':
+		nest := 0
+		for c.pos < len(c.data) {
+			switch c.data[c.pos] {
+			case '"':
+				if err := c.skipString(); err != nil {
+					return err
+				}
+				continue
+			case '{', '[':
+				nest++
+			case '}', ']':
+				nest--
+				if nest == 0 {
+					c.pos++
+					return nil
+				}
+			}
+			c.pos++
+		}
+		return c.errorf("unterminated object or array")
+	}
+	for c.pos < len(c.data) {
+		switch c.data[c.pos] {
+		case ',', '}', ']', ' ', '\t', '\n', '\r':
+			return nil
+		}
+		c.pos++
+	}
+	return nil
+}
+
+func (c *canonicalizer) skipString() error {
+	for i := c.pos + 1; i < len(c.data); i++ {
+		switch c.data[i] {
+		case '\\':
+			i++
+		case '"':
+			c.pos = i + 1
+			return nil
+		}
+	}
+	return c.errorf("unterminated string")
 }
 
 func (c *canonicalizer) array(dst []byte, depth int) ([]byte, error) {

@@ -44,6 +44,8 @@ type Document struct {
 	payload   string // _type of the payload
 	metablock *Metablock
 	envelope  *dsse.Envelope
+	// link is the payload decoded by ReadDocument, when it is a link.
+	link *Link
 }
 
 // ReadDocument decodes a file that may be a metablock or a DSSE envelope,
@@ -73,7 +75,7 @@ func ReadDocument(data []byte) (*Document, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &Document{format: FormatMetablock, payload: m.PayloadType(), metablock: m}, nil
+		return &Document{format: FormatMetablock, payload: m.PayloadType(), metablock: m, link: m.cache.link}, nil
 	}
 	return nil, &DecodeError{Msg: "neither a metablock (signed, signatures) nor a DSSE envelope (payloadType, payload, signatures)"}
 }
@@ -92,19 +94,19 @@ func documentFromEnvelope(env *dsse.Envelope) (*Document, error) {
 	if env.PayloadType != dsse.PayloadTypeInToto {
 		return nil, &DecodeError{Path: "payloadType", Msg: fmt.Sprintf("%q is not the in-toto payload type %q", clip(env.PayloadType), dsse.PayloadTypeInToto), Err: ErrUnknownType}
 	}
-	typ, err := decodePayload(env.Payload)
+	typ, link, err := decodePayload(env.Payload)
 	if err != nil {
 		return nil, err
 	}
-	return &Document{format: FormatDSSE, payload: typ, envelope: env}, nil
+	return &Document{format: FormatDSSE, payload: typ, envelope: env, link: link}, nil
 }
 
-// decodePayload strictly decodes a DSSE payload and returns its _type.
-// Error paths are prefixed with "payload".
-func decodePayload(data []byte) (string, error) {
+// decodePayload strictly decodes a DSSE payload and returns its _type
+// and, for a link, the link. Error paths are prefixed with "payload".
+func decodePayload(data []byte) (string, *Link, error) {
 	root, err := parseJSON(data)
 	if err != nil {
-		return "", prefixPath("payload", err)
+		return "", nil, prefixPath("payload", err)
 	}
 	var typ string
 	if root.kind == kindObject {
@@ -114,9 +116,10 @@ func decodePayload(data []byte) (string, error) {
 			}
 		}
 	}
+	var link *Link
 	switch typ {
 	case TypeLink:
-		_, err = decodeLinkNode(root, "")
+		link, err = decodeLinkNode(root, "")
 	case TypeLayout:
 		_, err = decodeLayoutNode(root, "")
 	case StatementTypeV1, StatementTypeV01:
@@ -124,7 +127,7 @@ func decodePayload(data []byte) (string, error) {
 	default:
 		err = &DecodeError{Path: "_type", Msg: fmt.Sprintf("%q is not a known payload type (link, layout or an in-toto Statement)", clip(typ)), Err: ErrUnknownType}
 	}
-	return typ, prefixPath("payload", err)
+	return typ, link, prefixPath("payload", err)
 }
 
 // NewDocument wraps v (a *Link, *Layout or *Statement, which must
@@ -240,6 +243,20 @@ func (d *Document) KeyIDs() []string {
 		ids[i] = s.KeyID
 	}
 	return ids
+}
+
+// DecodedLink returns the link ReadDocument decoded, without decoding it
+// again; it is shared, so callers must not modify it. For documents made
+// otherwise it is Link.
+func (d *Document) DecodedLink() (*Link, error) {
+	fresh := d.metablock == nil
+	if !fresh {
+		_, _, fresh = d.metablock.cached() // Signed unchanged since read
+	}
+	if d.link != nil && fresh {
+		return d.link, nil
+	}
+	return d.Link()
 }
 
 // Link decodes the payload as a link.

@@ -12,6 +12,9 @@ import (
 // list of fields.
 type decoder struct {
 	err error
+	// slowArtifacts is set when an artifact map could not take the fast
+	// path of artifactMap, whose maps are known to be valid.
+	slowArtifacts bool
 }
 
 func (d *decoder) fail(path, format string, args ...any) {
@@ -184,13 +187,46 @@ func (d *decoder) digestSet(n *node, path string) DigestSet {
 	return ds
 }
 
+// artifactMap decodes an artifact map. Its fast path, taken when every
+// digest set is a non-empty object of distinct, non-empty algorithm names
+// with hex string values, builds no error paths and leaves the map valid
+// (strings from the parser are valid UTF-8), so Link.Validate need not
+// walk it again; anything else takes the general path, which finds the
+// exact error.
 func (d *decoder) artifactMap(n *node, path string) ArtifactMap {
 	if n == nil {
 		return nil
 	}
+	if am, ok := fastArtifactMap(n); ok {
+		return am
+	}
+	d.slowArtifacts = true
 	am := ArtifactMap{}
 	d.eachMember(n, path, func(name string, val *node, p string) { am[name] = d.digestSet(val, p) })
 	return am
+}
+
+func fastArtifactMap(n *node) (ArtifactMap, bool) {
+	if n.kind != kindObject {
+		return nil, false
+	}
+	am := make(ArtifactMap, len(n.kids)/2)
+	for i := 0; i+1 < len(n.kids); i += 2 {
+		name, val := n.kids[i].str, &n.kids[i+1]
+		if _, dup := am[name]; dup || val.kind != kindObject || len(val.kids) == 0 {
+			return nil, false
+		}
+		ds := make(DigestSet, len(val.kids)/2)
+		for j := 0; j+1 < len(val.kids); j += 2 {
+			alg, v := val.kids[j].str, &val.kids[j+1]
+			if _, dup := ds[alg]; dup || alg == "" || v.kind != kindString || !isHex(v.str) {
+				return nil, false
+			}
+			ds[alg] = v.str
+		}
+		am[name] = ds
+	}
+	return am, true
 }
 
 func isIntegerLiteral(s string) bool {

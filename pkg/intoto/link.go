@@ -80,10 +80,30 @@ func decodeLinkNode(n *node, path string) (*Link, error) {
 	if d.err != nil {
 		return nil, d.err
 	}
-	if err := l.Validate(); err != nil {
+	validate := l.validateDecoded
+	if d.slowArtifacts {
+		validate = l.Validate
+	}
+	if err := validate(); err != nil {
 		return nil, prefixPath(path, err)
 	}
 	return l, nil
+}
+
+// validateDecoded is Validate for a link whose strings came from the
+// parser (valid UTF-8) and whose artifact maps took the decoder's fast
+// path (valid digest sets).
+func (l *Link) validateDecoded() error {
+	if l.Type != TypeLink {
+		return &ValidationError{Path: "_type", Msg: fmt.Sprintf("must be %q, got %q", TypeLink, l.Type)}
+	}
+	if l.Name == "" {
+		return &ValidationError{Path: "name", Msg: "must not be empty"}
+	}
+	if err := validateOpaque(l.Byproducts, "byproducts"); err != nil {
+		return err
+	}
+	return validateOpaque(l.Environment, "environment")
 }
 
 // Validate checks the link against the in-toto model: _type "link", a

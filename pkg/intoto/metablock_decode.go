@@ -1,6 +1,7 @@
 package intoto
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 
@@ -36,21 +37,25 @@ func decodeMetablockNode(data []byte, root *node) (*Metablock, error) {
 	if d.err != nil {
 		return nil, d.err
 	}
-	if err := decodeSignedNode(signed); err != nil {
+	typ, link, err := decodeSignedNode(signed)
+	if err != nil {
 		return nil, err
 	}
 	m.Signed = append(json.RawMessage(nil), data[signed.start:signed.end]...)
-	if _, err := cjson.Canonicalize(m.Signed); err != nil {
+	c, err := cjson.Canonicalize(m.Signed)
+	if err != nil {
 		return nil, &DecodeError{Path: "signed", Msg: fmt.Sprintf("cannot be canonicalised: %v", err), Err: err}
 	}
+	m.cache.src, m.cache.canonical, m.cache.typ, m.cache.link = bytes.Clone(m.Signed), c, typ, link
 	return m, nil
 }
 
-// decodeSignedNode decodes and validates the signed object by its _type.
-func decodeSignedNode(n *node) error {
+// decodeSignedNode decodes and validates the signed object by its _type,
+// and returns the type and, for a link, the decoded link.
+func decodeSignedNode(n *node) (string, *Link, error) {
 	d := &decoder{}
 	if !d.expect(n, "signed", kindObject) {
-		return d.err
+		return "", nil, d.err
 	}
 	var typ string
 	for i := 0; i+1 < len(n.kids); i += 2 {
@@ -58,16 +63,15 @@ func decodeSignedNode(n *node) error {
 			typ = n.kids[i+1].str
 		}
 	}
-	var err error
 	switch typ {
 	case TypeLink:
-		_, err = decodeLinkNode(n, "signed")
+		l, err := decodeLinkNode(n, "signed")
+		return typ, l, err
 	case TypeLayout:
-		_, err = decodeLayoutNode(n, "signed")
-	default:
-		err = &DecodeError{Path: "signed._type", Msg: fmt.Sprintf("%q is not a metadata type in a metablock; expected \"link\" or \"layout\"", clip(typ)), Err: ErrUnknownType}
+		_, err := decodeLayoutNode(n, "signed")
+		return typ, nil, err
 	}
-	return err
+	return "", nil, &DecodeError{Path: "signed._type", Msg: fmt.Sprintf("%q is not a metadata type in a metablock; expected \"link\" or \"layout\"", clip(typ)), Err: ErrUnknownType}
 }
 
 var (

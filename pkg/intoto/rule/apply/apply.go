@@ -51,7 +51,11 @@ type applier struct {
 	c        Context
 	source   rule.Destination
 	artifact intoto.ArtifactMap // the item's artifacts the queue came from
-	queue    map[string]struct{}
+	// The queue: the artifact paths in sorted order, and which of them are
+	// still queued. Iterating in order keeps every list sorted without
+	// sorting again.
+	paths    []string
+	alive    []bool
 	patterns map[string]*fnmatch.Pattern // compiled patterns, this call only
 	res      *Result
 }
@@ -78,21 +82,37 @@ func Rules(rules []rule.Rule, source rule.Destination, c Context) (*Result, erro
 			a.explainMisses(rules[:i], f)
 		}
 		if err != nil {
-			a.res.Remaining = sortedKeys(a.queue)
+			a.res.Remaining = a.remaining()
 			return a.res, err
 		}
 		removed := make([]string, 0, len(consumed))
-		for _, p := range consumed {
-			if _, ok := a.queue[p]; ok {
-				delete(a.queue, p)
-				removed = append(removed, p)
+		for _, j := range consumed {
+			if a.alive[j] {
+				a.alive[j] = false
+				removed = append(removed, a.paths[j])
 			}
 		}
-		slices.Sort(removed)
 		a.res.Trace = append(a.res.Trace, TraceEntry{Index: i, Rule: r.Strings(), Consumed: removed})
 	}
-	a.res.Remaining = sortedKeys(a.queue)
+	a.res.Remaining = a.remaining()
 	return a.res, nil
+}
+
+// remaining returns the queued paths, sorted.
+func (a *applier) remaining() []string {
+	out := make([]string, 0, len(a.paths))
+	for j, p := range a.paths {
+		if a.alive[j] {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// queued reports whether path p is still in the queue.
+func (a *applier) queued(p string) bool {
+	j, ok := slices.BinarySearch(a.paths, p)
+	return ok && a.alive[j]
 }
 
 // validate rejects rules that Parse cannot produce, before any is applied.
@@ -118,23 +138,24 @@ func newApplier(source rule.Destination, c Context) (*applier, error) {
 	default:
 		return nil, fmt.Errorf("%w: the artifact source must be rule.Materials or rule.Products, got %v", ErrInvalidInput, source)
 	}
-	a.queue = make(map[string]struct{}, len(a.artifact))
-	for p := range a.artifact {
-		a.queue[p] = struct{}{}
+	a.paths = sortedKeys(a.artifact)
+	a.alive = make([]bool, len(a.paths))
+	for j := range a.alive {
+		a.alive[j] = true
 	}
 	a.res = &Result{
 		Item:       c.Item,
 		Source:     source,
 		SourceType: strings.ToLower(source.String()),
-		Initial:    sortedKeys(a.queue),
+		Initial:    a.paths,
 		Trace:      []TraceEntry{},
 	}
 	return a, nil
 }
 
-// apply runs rule i and returns the paths it consumes (possibly including
-// paths no longer queued, which the caller ignores).
-func (a *applier) apply(i int, r rule.Rule) ([]string, error) {
+// apply runs rule i and returns the queue positions it consumes, in
+// ascending order.
+func (a *applier) apply(i int, r rule.Rule) ([]int, error) {
 	switch r.Kind {
 	case rule.Match:
 		return a.match(i, r)
@@ -148,12 +169,11 @@ func (a *applier) apply(i int, r rule.Rule) ([]string, error) {
 		return a.filter(r.Pattern, nil), nil
 	case rule.Disallow:
 		if hit := a.filter(r.Pattern, nil); len(hit) > 0 {
-			slices.Sort(hit)
-			return nil, a.failure(i, r, ErrDisallowed, hit)
+			return nil, a.failure(i, r, ErrDisallowed, a.pathsAt(hit))
 		}
 		return nil, nil
 	case rule.Require:
-		if _, ok := a.queue[r.Pattern]; !ok {
+		if !a.queued(r.Pattern) {
 			return nil, a.failure(i, r, ErrRequiredMissing, []string{r.Pattern})
 		}
 		return nil, nil
@@ -183,15 +203,23 @@ func (a *applier) pattern(pat string) *fnmatch.Pattern {
 	return p
 }
 
-// filter returns the queued paths matching pat for which keep (if not nil)
-// is true.
-func (a *applier) filter(pat string, keep func(string) bool) []string {
+// filter returns the queue positions of the queued paths matching pat for
+// which keep (if not nil) is true.
+func (a *applier) filter(pat string, keep func(string) bool) []int {
 	m := a.pattern(pat)
-	var out []string
-	for p := range a.queue {
-		if m.Match(p) && (keep == nil || keep(p)) {
-			out = append(out, p)
+	var out []int
+	for j, p := range a.paths {
+		if a.alive[j] && m.Match(p) && (keep == nil || keep(p)) {
+			out = append(out, j)
 		}
+	}
+	return out
+}
+
+func (a *applier) pathsAt(idx []int) []string {
+	out := make([]string, len(idx))
+	for k, j := range idx {
+		out[k] = a.paths[j]
 	}
 	return out
 }

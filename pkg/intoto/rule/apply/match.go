@@ -10,7 +10,7 @@ import (
 
 // match applies MATCH rule i. It consumes nothing when the destination step
 // has no link.
-func (a *applier) match(i int, r rule.Rule) ([]string, error) {
+func (a *applier) match(i int, r rule.Rule) ([]int, error) {
 	if a.c.Links == nil {
 		return nil, nil
 	}
@@ -22,7 +22,7 @@ func (a *applier) match(i int, r rule.Rule) ([]string, error) {
 	if r.Destination == rule.Products {
 		dest = prods
 	}
-	var consumed []string
+	var consumed []int
 	for _, rel := range a.matchCandidates(r) {
 		src := rel
 		if r.SourcePrefix != "" {
@@ -37,14 +37,18 @@ func (a *applier) match(i int, r rule.Rule) ([]string, error) {
 			return nil, a.failure(i, r, ErrSourceNotArtifact, []string{src})
 		}
 		if d, ok := dest[dst]; ok && maps.Equal(srcDigest, d) {
-			consumed = append(consumed, src)
+			j, found := slices.BinarySearch(a.paths, src)
+			if found {
+				consumed = append(consumed, j)
+			}
 		}
 	}
+	slices.Sort(consumed)
 	return consumed, nil
 }
 
 // matchCandidates returns the queued paths under the rule's source prefix,
-// with the prefix removed, that match the pattern. They are sorted so that
+// with the prefix removed, that match the pattern, in queue order so that
 // a failure always names the same path.
 func (a *applier) matchCandidates(r rule.Rule) []string {
 	prefix := ""
@@ -53,13 +57,15 @@ func (a *applier) matchCandidates(r rule.Rule) []string {
 	}
 	m := a.pattern(r.Pattern)
 	var out []string
-	for p := range a.queue {
+	for j, p := range a.paths {
+		if !a.alive[j] {
+			continue
+		}
 		rel, ok := strings.CutPrefix(p, prefix)
 		if ok && m.Match(rel) {
 			out = append(out, rel)
 		}
 	}
-	slices.Sort(out)
 	return out
 }
 
