@@ -32,6 +32,8 @@ type config struct {
 	files   int
 	fileKiB int
 	bigMiB  int
+	demo    string
+	only    string
 }
 
 type sample struct {
@@ -53,6 +55,8 @@ func main() {
 	flag.IntVar(&c.files, "files", 10000, "number of small files for the many-files case")
 	flag.IntVar(&c.fileKiB, "file-kib", 4, "size of each small file in KiB")
 	flag.IntVar(&c.bigMiB, "big-mib", 1024, "size of the big file in MiB")
+	flag.StringVar(&c.demo, "demo", "", "directory of a finished demo supply chain to verify (DEMO_KEEP=1 scripts/demo.sh)")
+	flag.StringVar(&c.only, "only", "", "run only 'record' or 'verify'")
 	flag.Parse()
 	if err := run(context.Background(), c); err != nil {
 		fmt.Fprintln(os.Stderr, "benchrun:", err)
@@ -83,7 +87,15 @@ func run(ctx context.Context, c config) error {
 	if err := makeBigFile(big, int64(c.bigMiB)<<20); err != nil {
 		return err
 	}
-	fmt.Printf("Recording benchmarks: %d rounds each, medians; %d CPUs\n\n", c.rounds, runtime.NumCPU())
+	fmt.Printf("Benchmarks: %d rounds each, medians; %d CPUs\n\n", c.rounds, runtime.NumCPU())
+	if c.only != "record" {
+		if err := verifyBench(ctx, c, bin, key, c.demo); err != nil {
+			return err
+		}
+	}
+	if c.only == "verify" {
+		return nil
+	}
 	cases := []struct {
 		title    string
 		material string

@@ -82,7 +82,7 @@ func NewRoot(env Env) *cobra.Command {
 	root.SetOut(env.Stdout)
 	root.SetErr(env.Stderr)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &flagError{err} })
-	root.AddCommand(newRunCmd(env), newRecordCmd(env), newMockCmd(env), newSignCmd(env), newKeygenCmd(env), newLayoutCmd(env))
+	root.AddCommand(newRunCmd(env), newRecordCmd(env), newMockCmd(env), newSignCmd(env), newKeygenCmd(env), newLayoutCmd(env), newVerifyCmd(env))
 	return root
 }
 

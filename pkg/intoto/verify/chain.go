@@ -193,7 +193,7 @@ func (c *chain) checkLink(s *intoto.Step, cand *candidate) string {
 	}
 	switch cand.doc.Type() {
 	case intoto.TypeLink:
-		l, err := cand.doc.Link()
+		l, err := cand.doc.DecodedLink()
 		if err != nil {
 			return fmt.Sprintf("not a valid link: %v", err)
 		}
