@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"time"
 
@@ -25,8 +26,8 @@ func (k *keyFlags) register(fs *pflag.FlagSet, usage string) {
 	fs.BoolVar(&k.modernKeyID, "modern-keyid", false, "compute PEM key ids as in-toto 2.x and later do (default: as in-toto 1.x)")
 }
 
-func (k *keyFlags) load(env Env) (keys.Signer, error) {
-	return loadSigner(env, k.path, k.passphraseFile, k.dialect())
+func (k *keyFlags) load(ctx context.Context, env Env) (keys.Signer, error) {
+	return loadSigner(ctx, env, k.path, k.passphraseFile, k.dialect())
 }
 
 func (k *keyFlags) dialect() keys.Dialect {
@@ -36,15 +37,15 @@ func (k *keyFlags) dialect() keys.Dialect {
 	return keys.DialectLegacy
 }
 
-func loadSigner(env Env, path, passphraseFile string, d keys.Dialect) (keys.Signer, error) {
-	req := ops.KeyRequest{Path: path, Dialect: d}
+func loadSigner(ctx context.Context, env Env, path, passphraseFile string, d keys.Dialect) (keys.Signer, error) {
+	req := ops.KeyRequest{Path: path, Dialect: d, Stores: env.Keys, Ask: env.AskSecret}
 	switch {
 	case passphraseFile != "":
 		req.Passphrase = func() ([]byte, error) { return prompt.FromFile(passphraseFile) }
 	case env.AskSecret != nil:
 		req.Passphrase = func() ([]byte, error) { return env.AskSecret(fmt.Sprintf("Passphrase for %s: ", path)) }
 	}
-	return ops.LoadSigner(req)
+	return ops.LoadSigner(ctx, req)
 }
 
 // recordFlags configure artifact recording.

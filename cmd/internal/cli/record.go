@@ -25,7 +25,7 @@ func newRecordStartCmd(env Env) *cobra.Command {
 		Short: "Record materials and write the preliminary link",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			s, err := f.key.load(env)
+			s, err := f.key.load(cmd.Context(), env)
 			if err != nil {
 				return err
 			}
@@ -52,7 +52,7 @@ func newRecordStopCmd(env Env) *cobra.Command {
 		Short: "Record products and write the final link",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			s, err := f.key.load(env)
+			s, err := f.key.load(cmd.Context(), env)
 			if err != nil {
 				return err
 			}

@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
+	"github.com/signet-dev/signet/cmd/internal/keyuri"
 	"github.com/signet-dev/signet/cmd/internal/ops"
 	"github.com/signet-dev/signet/cmd/internal/progress"
 	"github.com/signet-dev/signet/cmd/internal/prompt"
@@ -27,6 +28,8 @@ type Env struct {
 	StderrIsTerminal bool
 	// AskSecret asks a person for a secret; nil means none can be asked.
 	AskSecret func(question string) ([]byte, error)
+	// Keys opens keys named by key store URIs; nil refuses URIs.
+	Keys *keyuri.Stores
 }
 
 // OSEnv returns the Env of the running process.
@@ -35,6 +38,7 @@ func OSEnv() Env {
 		Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr,
 		StderrIsTerminal: term.IsTerminal(int(os.Stderr.Fd())),
 		AskSecret:        func(q string) ([]byte, error) { return prompt.Secret(q, os.Stdin) },
+		Keys:             keyuri.New(keyuri.Config{Getenv: os.Getenv}),
 	}
 }
 
@@ -53,6 +57,9 @@ func Main(ctx context.Context, args []string, env Env) int {
 	root := NewRoot(env)
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
+	if env.Keys != nil {
+		err = errors.Join(err, env.Keys.Close())
+	}
 	if err == nil {
 		return 0
 	}
@@ -82,7 +89,7 @@ func NewRoot(env Env) *cobra.Command {
 	root.SetOut(env.Stdout)
 	root.SetErr(env.Stderr)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &flagError{err} })
-	root.AddCommand(newRunCmd(env), newRecordCmd(env), newMockCmd(env), newSignCmd(env), newKeygenCmd(env), newLayoutCmd(env), newVerifyCmd(env))
+	root.AddCommand(newRunCmd(env), newRecordCmd(env), newMockCmd(env), newSignCmd(env), newKeygenCmd(env), newLayoutCmd(env), newVerifyCmd(env), newKeyCmd(env))
 	return root
 }
 

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -46,7 +47,7 @@ func newRunCmd(env Env) *cobra.Command {
 	fs.BoolVarP(&f.recordStreams, "record-streams", "s", false, "record the command's stdout and stderr in the link")
 	fs.BoolVar(&f.noSign, "no-sign", false, "write an unsigned link <step>.link")
 	addTimeout(fs, &f.timeout)
-	f.key.register(fs, "private key to sign the link with (PKCS#8 PEM, securesystemslib or RSA PEM file)")
+	f.key.register(fs, "private key to sign the link with: a key file (PKCS#8 PEM, securesystemslib, RSA PEM) or a key URI (pkcs11:..., hashivault://...)")
 	f.rec.register(fs)
 	f.out.register(fs)
 	_ = cmd.MarkFlagRequired("step")
@@ -61,14 +62,14 @@ func (f *stepFlags) run(cmd *cobra.Command, env Env, command []string) error {
 		Stdin: env.Stdin, Stdout: env.Stdout, Stderr: env.Stderr,
 	}
 	var err error
-	if req.Signer, err = f.signer(env); err != nil {
+	if req.Signer, err = f.signer(cmd.Context(), env); err != nil {
 		return err
 	}
 	return wrote(env)(ops.Run(cmd.Context(), req))
 }
 
 // signer loads the key unless --no-sign; exactly one of the two is needed.
-func (f *stepFlags) signer(env Env) (keys.Signer, error) {
+func (f *stepFlags) signer(ctx context.Context, env Env) (keys.Signer, error) {
 	switch {
 	case f.noSign && f.key.path != "":
 		return nil, usageErr("--no-sign and --key exclude each other")
@@ -77,5 +78,5 @@ func (f *stepFlags) signer(env Env) (keys.Signer, error) {
 	case f.key.path == "":
 		return nil, usageErr("give --key to sign the link, or --no-sign")
 	}
-	return f.key.load(env)
+	return f.key.load(ctx, env)
 }

@@ -44,7 +44,7 @@ func newSignCmd(env Env) *cobra.Command {
 			}
 			var signers []keys.Signer
 			for _, p := range keyPaths {
-				s, err := loadSigner(env, p, passphraseFile, d)
+				s, err := loadSigner(cmd.Context(), env, p, passphraseFile, d)
 				if err != nil {
 					return err
 				}

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/signet-dev/signet/cmd/internal/keyuri"
 	"github.com/signet-dev/signet/cmd/internal/version"
 
 	"github.com/signet-dev/signet/cmd/internal/argparse"
@@ -50,6 +51,9 @@ type Env struct {
 	Columns int
 	// Version is Signet's version, printed by --version.
 	Version string
+	// Keys opens signing keys named by key store URIs (pkcs11:...,
+	// hashivault://...); nil refuses URIs.
+	Keys *keyuri.Stores
 }
 
 // OSEnv returns the Env of the running process.
@@ -61,6 +65,7 @@ func OSEnv() Env {
 		StderrIsTerminal: term.IsTerminal(int(os.Stderr.Fd())),
 		AskSecret:        askSecret,
 		Version:          version.String(),
+		Keys:             keyuri.New(keyuri.Config{Getenv: os.Getenv}),
 	}
 	if w, _, err := term.GetSize(int(os.Stdout.Fd())); err == nil && w > 0 {
 		env.Columns = w
@@ -90,6 +95,14 @@ func (e Env) getenv(name string) string {
 }
 
 // path resolves a path given by the user against Dir.
+// keyPath is path for a key argument: key store URIs stay as they are.
+func (e Env) keyPath(p string) string {
+	if keyuri.IsURI(p) {
+		return p
+	}
+	return e.path(p)
+}
+
 func (e Env) path(p string) string {
 	if e.Dir == "" || p == "" || filepath.IsAbs(p) {
 		return p
@@ -143,7 +156,9 @@ func Main(tool Tool) {
 		debug.SetGCPercent(400)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := tool(ctx, os.Args[1:], OSEnv())
+	env := OSEnv()
+	code := tool(ctx, os.Args[1:], env)
+	_ = env.Keys.Close()
 	stop()
 	os.Exit(code)
 }

@@ -187,7 +187,7 @@ func linkFiles(t *testing.T, dir string) []string {
 
 func modernID(t *testing.T, pemPath string) string {
 	t.Helper()
-	s, err := ops.LoadSigner(ops.KeyRequest{Path: pemPath, Dialect: keys.DialectModern,
+	s, err := ops.LoadSigner(context.Background(), ops.KeyRequest{Path: pemPath, Dialect: keys.DialectModern,
 		Passphrase: func() ([]byte, error) { return []byte("pw"), nil }})
 	if err != nil {
 		t.Fatal(err)

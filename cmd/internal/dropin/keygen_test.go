@@ -1,6 +1,7 @@
 package dropin
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -83,7 +84,7 @@ func TestKeygen(t *testing.T) {
 func checkKeyPair(t *testing.T, path, keyType, password string) {
 	t.Helper()
 	asked := false
-	s, err := ops.LoadSigner(ops.KeyRequest{Path: path, KeyType: keyType, Passphrase: func() ([]byte, error) {
+	s, err := ops.LoadSigner(context.Background(), ops.KeyRequest{Path: path, KeyType: keyType, Passphrase: func() ([]byte, error) {
 		asked = true
 		return []byte(password), nil
 	}})

@@ -2,9 +2,11 @@ package dropin
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 
+	"github.com/signet-dev/signet/cmd/internal/keyuri"
 	"github.com/signet-dev/signet/cmd/internal/ops"
 	"github.com/signet-dev/signet/cmd/internal/prompt"
 	"github.com/signet-dev/signet/pkg/gpg"
@@ -105,13 +107,14 @@ func (k keyFlags) gpgKey(e Env) (*ops.GPGKey, error) {
 
 // load loads the signing key: --key with the reference 1.3.1's key ids,
 // --signing-key with in-toto 2.x's.
-func (k keyFlags) load(e Env) (keys.Signer, error) {
-	req := ops.KeyRequest{Path: e.path(k.legacy), KeyType: k.keyType, Dialect: keys.DialectLegacy}
+func (k keyFlags) load(ctx context.Context, e Env) (keys.Signer, error) {
+	req := ops.KeyRequest{Path: e.keyPath(k.legacy), KeyType: k.keyType, Dialect: keys.DialectLegacy}
 	if k.modern != "" {
-		req = ops.KeyRequest{Path: e.path(k.modern), Dialect: keys.DialectModern}
+		req = ops.KeyRequest{Path: e.keyPath(k.modern), Dialect: keys.DialectModern}
 	}
 	req.Passphrase = e.passwordSource(k.pw)
-	s, err := ops.LoadSigner(req)
+	req.Stores, req.Ask = e.Keys, e.AskSecret
+	s, err := ops.LoadSigner(ctx, req)
 	if err != nil {
 		return nil, kindErr("KeyError", err)
 	}
@@ -129,7 +132,7 @@ func isPKCS8(data []byte) bool {
 // named with --key-type are read as in 1.3.1; PKCS#8 files without it as
 // in 2.2+, which dropped --key-type.
 func dialectOf(path string, typed bool) keys.Dialect {
-	if typed {
+	if typed || keyuri.IsURI(path) {
 		return keys.DialectLegacy
 	}
 	data, err := keys.ReadKeyFile(path)

@@ -55,7 +55,7 @@ func recordStart(ctx context.Context, env Env, r *argparse.Result, kf keyFlags, 
 		req.GPG, err = kf.gpgKey(env)
 		sl.signing = gpgSigning(kf.gpgID)
 	} else {
-		req.Signer, err = kf.load(env)
+		req.Signer, err = kf.load(ctx, env)
 	}
 	if err != nil {
 		return err
@@ -86,7 +86,7 @@ func recordStop(ctx context.Context, env Env, r *argparse.Result, kf keyFlags, c
 			sl.verifying = "Verifying preliminary link signature using default gpg key..."
 		}
 	} else {
-		req.Signer, err = kf.load(env)
+		req.Signer, err = kf.load(ctx, env)
 	}
 	if err != nil {
 		return err

@@ -125,7 +125,7 @@ func runStep(ctx context.Context, env Env, r *argparse.Result, s settings.Settin
 		req.GPG, err = kf.gpgKey(env)
 		sl.signing = gpgSigning(kf.gpgID)
 	} else {
-		req.Signer, err = kf.load(env)
+		req.Signer, err = kf.load(ctx, env)
 	}
 	if err != nil {
 		return err

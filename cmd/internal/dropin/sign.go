@@ -107,10 +107,11 @@ func signFile(ctx context.Context, env Env, r *argparse.Result, log *logger, doc
 	}
 	var signers []keys.Signer
 	for i, path := range r.Strings("key") {
-		s, err := ops.LoadSigner(ops.KeyRequest{
-			Path: env.path(path), KeyType: types[i], Dialect: dialectOf(env.path(path), types[i] != ""),
+		s, err := ops.LoadSigner(ctx, ops.KeyRequest{
+			Path: env.keyPath(path), KeyType: types[i], Dialect: dialectOf(env.keyPath(path), types[i] != ""),
 			Passphrase: env.passwordSource(password{ask: r.Bool("prompt"), flag: "-p/--prompt",
 				question: fmt.Sprintf(decryptPrompt, path)}),
+			Stores: env.Keys, Ask: env.AskSecret,
 		})
 		if err != nil {
 			log.error(prefixSign, err)

@@ -1,16 +1,26 @@
 package ops
 
 import (
+	"context"
 	"errors"
 	"fmt"
+
+	"github.com/signet-dev/signet/cmd/internal/keyuri"
+	"github.com/signet-dev/signet/keystore"
 
 	"github.com/signet-dev/signet/pkg/keys"
 )
 
 // KeyRequest says how to load a signing key.
 type KeyRequest struct {
-	// Path is the private key file.
+	// Path is the private key file, or a key store URI (pkcs11:...,
+	// hashivault://..., file://...) opened through Stores.
 	Path string
+	// Stores opens key URIs; nil refuses them.
+	Stores *keyuri.Stores
+	// Ask asks a person for a PIN or passphrase a key URI needs (when
+	// its *-source attribute is absent); nil means nobody can be asked.
+	Ask func(question string) ([]byte, error)
 	// KeyType is the reference's --key-type hint ("rsa", "ed25519",
 	// "ecdsa"); "" accepts whatever the file holds.
 	KeyType string
@@ -25,7 +35,10 @@ type KeyRequest struct {
 // LoadSigner reads a private key file and returns a signer for it. An
 // encrypted file triggers req.Passphrase once; errors name the file and say
 // what to do.
-func LoadSigner(req KeyRequest) (keys.Signer, error) {
+func LoadSigner(ctx context.Context, req KeyRequest) (keys.Signer, error) {
+	if keyuri.IsURI(req.Path) {
+		return openURI(ctx, req)
+	}
 	data, err := keys.ReadKeyFile(req.Path)
 	if err != nil {
 		return nil, fmt.Errorf("cannot read key file %s: %w", req.Path, err)
@@ -82,4 +95,23 @@ func publicKeyHint(err error) string {
 		return " (fix -t/--key-type, or leave it out: the type is read from the file)"
 	}
 	return ""
+}
+
+// openURI opens a key named by a key store URI. The signer is closed with
+// the Stores, when the command ends.
+func openURI(ctx context.Context, req KeyRequest) (keys.Signer, error) {
+	if req.Stores == nil {
+		return nil, fmt.Errorf("%w: key URIs are not supported here; give a key file", ErrUsage)
+	}
+	opts := keystore.Options{KeyType: req.KeyType, Dialect: req.Dialect}
+	if req.Ask != nil {
+		opts.Prompt = func(_ context.Context, sr keystore.SecretRequest) ([]byte, error) {
+			return req.Ask(fmt.Sprintf("%s for %s: ", sr.Kind, sr.For))
+		}
+	}
+	s, err := req.Stores.Open(ctx, req.Path, opts)
+	if err != nil {
+		return nil, fmt.Errorf("cannot open signing key: %w", err)
+	}
+	return s, nil
 }

@@ -21,7 +21,7 @@ func newKey(t *testing.T, dir, name, keyType string) keys.Signer {
 	if _, err := Keygen(KeygenRequest{Path: filepath.Join(dir, name), KeyType: keyType, Format: keys.FormatSSLib}); err != nil {
 		t.Fatal(err)
 	}
-	s, err := LoadSigner(KeyRequest{Path: filepath.Join(dir, name)})
+	s, err := LoadSigner(context.Background(), KeyRequest{Path: filepath.Join(dir, name)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -229,11 +229,11 @@ func TestKeygenRefusesOverwrite(t *testing.T) {
 	if _, err := Keygen(req); !errors.Is(err, ErrExists) {
 		t.Fatalf("second keygen: err = %v, want ErrExists", err)
 	}
-	_, err = LoadSigner(KeyRequest{Path: p})
+	_, err = LoadSigner(context.Background(), KeyRequest{Path: p})
 	if !errors.Is(err, keys.ErrPassphraseRequired) {
 		t.Fatalf("encrypted key without passphrase: err = %v", err)
 	}
-	s, err := LoadSigner(KeyRequest{Path: p, Passphrase: func() ([]byte, error) { return []byte("pw"), nil }})
+	s, err := LoadSigner(context.Background(), KeyRequest{Path: p, Passphrase: func() ([]byte, error) { return []byte("pw"), nil }})
 	if err != nil {
 		t.Fatal(err)
 	}
