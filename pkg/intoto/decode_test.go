@@ -130,8 +130,8 @@ func TestDecodeLayoutErrors(t *testing.T) {
 			keyPath + ".keyval.private: a layout must not contain private key material; use the public key"},
 		{"empty keyid_hash_algorithms", mutate(t, base, func(m map[string]any) { sub(m, "keys", id)["keyid_hash_algorithms"] = []any{} }), ErrMalformed,
 			keyPath + ".keyid_hash_algorithms: must not be empty; leave the field out instead"},
-		{"gpg key", mutate(t, base, func(m map[string]any) { sub(m, "keys", id)["method"] = "pgp+eddsa-ed25519" }), ErrMalformed,
-			keyPath + ": GPG keys are not supported; use an ed25519, ecdsa or rsa key in securesystemslib format"},
+		{"securesystemslib key with a gpg method", mutate(t, base, func(m map[string]any) { sub(m, "keys", id)["method"] = "pgp+eddsa-ed25519" }), ErrMalformed,
+			keyPath + `: not a GPG public key in securesystemslib form: json: unknown field "keyid_hash_algorithms"`},
 		{"wrong public key", mutate(t, base, func(m map[string]any) {
 			sub(m, "keys", id, "keyval")["public"] = strings.Repeat("ab", 32)
 		}), ErrInvalid, keyPath + ": key id does not match the key..."},

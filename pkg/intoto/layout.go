@@ -1,9 +1,11 @@
 package intoto
 
 import (
+	"bytes"
 	"encoding/json"
 	"time"
 
+	"github.com/signet-dev/signet/pkg/gpg"
 	"github.com/signet-dev/signet/pkg/keys"
 )
 
@@ -31,6 +33,10 @@ type Layout struct {
 	Keys    map[string]keys.Key `json:"keys"`
 	Steps   []Step              `json:"steps"`
 	Inspect []Inspection        `json:"inspect"`
+	// GPGKeys are functionaries' GPG keys, in the layout's "keys" next to
+	// Keys, in securesystemslib's GPG key form, filed under their
+	// fingerprints.
+	GPGKeys map[string]gpg.KeyDict `json:"-"`
 }
 
 // Step is one step of the supply chain, performed by Threshold distinct
@@ -108,13 +114,50 @@ type (
 	inspectionJSON Inspection
 )
 
-// MarshalJSON writes nil maps and slices as empty ones.
+// MarshalJSON writes nil maps and slices as empty ones, and GPGKeys into
+// "keys".
 func (l Layout) MarshalJSON() ([]byte, error) {
 	c := layoutJSON(l)
 	c.Keys = orEmptyMap(c.Keys)
 	c.Steps = orEmptySlice(c.Steps)
 	c.Inspect = orEmptySlice(c.Inspect)
-	return json.Marshal(c)
+	if len(l.GPGKeys) == 0 {
+		return json.Marshal(c)
+	}
+	all := make(map[string]any, len(c.Keys)+len(l.GPGKeys))
+	for id, k := range c.Keys {
+		all[id] = k
+	}
+	for id, k := range l.GPGKeys {
+		all[id] = k
+	}
+	return json.Marshal(struct {
+		layoutJSON
+		Keys map[string]any `json:"keys"`
+	}{c, all})
+}
+
+// HasKey reports whether the layout lists a key (or GPG subkey) with id.
+func (l *Layout) HasKey(id string) bool {
+	if _, ok := l.Keys[id]; ok {
+		return true
+	}
+	_, ok := l.GPGKey(id)
+	return ok
+}
+
+// GPGKey returns the GPG key that id names, itself or as one of its
+// subkeys: the main key's dictionary.
+func (l *Layout) GPGKey(id string) (gpg.KeyDict, bool) {
+	if k, ok := l.GPGKeys[id]; ok {
+		return k, true
+	}
+	for _, k := range l.GPGKeys {
+		if _, ok := k.Subkeys[id]; ok {
+			return k, true
+		}
+	}
+	return gpg.KeyDict{}, false
 }
 
 // MarshalJSON writes nil slices as empty ones.
@@ -168,10 +211,10 @@ func decodeLayoutNode(n *node, path string) (*Layout, error) {
 		Type:    d.string(d.get(f, "_type", true), joinPath(path, "_type")),
 		Expires: d.string(d.get(f, "expires", true), joinPath(path, "expires")),
 		Readme:  d.string(d.get(f, "readme", true), joinPath(path, "readme")),
-		Keys:    d.keyMap(d.get(f, "keys", true), joinPath(path, "keys")),
 		Steps:   []Step{},
 		Inspect: []Inspection{},
 	}
+	l.Keys, l.GPGKeys = d.keyMap(d.get(f, "keys", true), joinPath(path, "keys"))
 	if steps := d.get(f, "steps", true); steps != nil {
 		d.eachItem(steps, joinPath(path, "steps"), func(item *node, p string) {
 			l.Steps = append(l.Steps, d.step(item, p))
@@ -220,24 +263,65 @@ var (
 	keyvalFields = []string{"public", "private"}
 )
 
-func (d *decoder) keyMap(n *node, path string) map[string]keys.Key {
+// keyMap decodes the layout's keys: securesystemslib keys, and GPG keys
+// (told apart by their "method" member).
+func (d *decoder) keyMap(n *node, path string) (map[string]keys.Key, map[string]gpg.KeyDict) {
 	if n == nil {
-		return nil
+		return nil, nil
 	}
 	m := map[string]keys.Key{}
-	d.eachMember(n, path, func(id string, val *node, p string) { m[id] = d.key(val, p) })
-	return m
+	var g map[string]gpg.KeyDict
+	d.eachMember(n, path, func(id string, val *node, p string) {
+		if !isGPGKeyNode(val) {
+			m[id] = d.key(val, p)
+			return
+		}
+		if g == nil {
+			g = map[string]gpg.KeyDict{}
+		}
+		g[id] = d.gpgKey(val, p)
+	})
+	return m, g
+}
+
+func isGPGKeyNode(n *node) bool {
+	if n.kind != kindObject {
+		return false
+	}
+	for i := 0; i+1 < len(n.kids); i += 2 {
+		if n.kids[i].str == "method" {
+			return true
+		}
+	}
+	return false
+}
+
+// gpgKey decodes a GPG key dictionary strictly.
+func (d *decoder) gpgKey(n *node, path string) gpg.KeyDict {
+	generic := d.genericObject(n, path)
+	if d.err != nil {
+		return gpg.KeyDict{}
+	}
+	data, err := json.Marshal(generic)
+	if err != nil {
+		d.fail(path, "cannot encode the GPG key: %v", err)
+		return gpg.KeyDict{}
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	var k gpg.KeyDict
+	if err := dec.Decode(&k); err != nil {
+		d.fail(path, "not a GPG public key in securesystemslib form: %v", err)
+		return gpg.KeyDict{}
+	}
+	if _, err := k.PublicKey(); err != nil {
+		d.fail(path, "%v", err)
+	}
+	return k
 }
 
 // key decodes a public key in securesystemslib format.
 func (d *decoder) key(n *node, path string) keys.Key {
-	if n.kind == kindObject && d.err == nil {
-		for i := 0; i+1 < len(n.kids); i += 2 {
-			if n.kids[i].str == "method" {
-				d.fail(path, "GPG keys are not supported; use an ed25519, ecdsa or rsa key in securesystemslib format")
-			}
-		}
-	}
 	f := d.object(n, path, keyFields...)
 	k := keys.Key{
 		KeyID:   d.string(d.get(f, "keyid", true), path+".keyid"),

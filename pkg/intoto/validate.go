@@ -31,6 +31,14 @@ func (l *Layout) Validate() error {
 			return prefixPath(mapPath("keys", id), err)
 		}
 	}
+	for id, k := range l.GPGKeys {
+		if _, dup := l.Keys[id]; dup || k.KeyID != id {
+			return &ValidationError{Path: mapPath("keys", id), Msg: "a GPG key must be filed under its own fingerprint, once"}
+		}
+		if _, err := k.PublicKey(); err != nil {
+			return &ValidationError{Path: mapPath("keys", id), Msg: err.Error(), Err: err}
+		}
+	}
 	names := map[string]string{}
 	for i := range l.Steps {
 		path := fmt.Sprintf("steps[%d]", i)
@@ -66,7 +74,7 @@ func uniqueName(seen map[string]string, name, path string) error {
 
 func (l *Layout) checkStepKeys(s *Step, path string) error {
 	for j, id := range s.PubKeys {
-		if _, ok := l.Keys[id]; !ok {
+		if !l.HasKey(id) {
 			return &ValidationError{Path: fmt.Sprintf("%s.pubkeys[%d]", path, j), Msg: fmt.Sprintf("key %s is not in the layout's keys; add the functionary's public key to keys", clip(id))}
 		}
 	}

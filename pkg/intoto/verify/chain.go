@@ -7,8 +7,10 @@ import (
 	"io"
 	"io/fs"
 	"path"
+	"slices"
 	"strings"
 
+	"github.com/signet-dev/signet/pkg/gpg"
 	"github.com/signet-dev/signet/pkg/intoto"
 	"github.com/signet-dev/signet/pkg/intoto/rule"
 	"github.com/signet-dev/signet/pkg/intoto/rule/apply"
@@ -70,6 +72,7 @@ type chain struct {
 type candidate struct {
 	keyID string
 	key   keys.Key
+	gpg   *gpg.PublicKey // set instead of key for a GPG key (the main key)
 	file  string
 	doc   *intoto.Document
 	link  *intoto.Link // the link, or a sublayout's summary link
@@ -101,7 +104,7 @@ func (c *chain) load(ctx context.Context) error {
 		c.rep.Steps = append(c.rep.Steps, sr)
 		rep := &c.rep.Steps[len(c.rep.Steps)-1]
 		var looked []string
-		for _, id := range s.PubKeys {
+		for _, id := range c.fileKeyIDs(s.PubKeys) {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
@@ -116,7 +119,13 @@ func (c *chain) load(ctx context.Context) error {
 				return fail(StageLinks, c.item(s.Name), ErrBadLink, "%s: %v", file, err)
 			}
 			rep.Links = append(rep.Links, LinkCheck{File: file, KeyID: id, Status: StatusFound, Format: doc.Format().String()})
-			c.found[i] = append(c.found[i], &candidate{keyID: id, key: c.lay.Keys[id], file: file, doc: doc})
+			cand := &candidate{keyID: id, key: c.lay.Keys[id], file: file, doc: doc}
+			if d, ok := c.lay.GPGKey(id); ok {
+				if cand.gpg, err = d.PublicKey(); err != nil {
+					return fail(StageLinks, c.item(s.Name), ErrInvalidLayout, "GPG key %s: %v", shortID(id), err)
+				}
+			}
+			c.found[i] = append(c.found[i], cand)
 		}
 		if len(c.found[i]) < s.Threshold {
 			e := fail(StageLinks, c.item(s.Name), ErrLinkNotFound, "step %q requires %d link file(s), found %d; missing: %s",
@@ -178,18 +187,8 @@ func findCheck(rep *StepReport, file string) *LinkCheck {
 
 // checkLink returns why cand does not count for step s ("" if it does).
 func (c *chain) checkLink(s *intoto.Step, cand *candidate) string {
-	fp, err := cand.key.Fingerprint()
-	if err != nil {
-		return fmt.Sprintf("the layout's key %s is unusable: %v", shortID(cand.keyID), err)
-	}
-	cand.fp = fp
-	if err := cand.doc.VerifySignature(cand.key); err != nil {
-		if errors.Is(err, intoto.ErrNoSignature) {
-			return fmt.Sprintf("not signed by the authorized key %s it is named after (signed by: %s)",
-				shortID(cand.keyID), strings.Join(shortIDs(cand.doc.KeyIDs()), ", "))
-		}
-		return fmt.Sprintf("the signature by key %s does not verify: %v; the link was changed after signing or signed by another key",
-			shortID(cand.keyID), err)
+	if reason := c.checkSignature(cand); reason != "" {
+		return reason
 	}
 	switch cand.doc.Type() {
 	case intoto.TypeLink:
@@ -208,6 +207,51 @@ func (c *chain) checkLink(s *intoto.Step, cand *candidate) string {
 		return fmt.Sprintf("a %q document, not a link or a sublayout", cand.doc.Type())
 	}
 	return ""
+}
+
+// checkSignature checks that the key cand is named after signed it, and
+// sets cand.fp, the public key identity thresholds count.
+func (c *chain) checkSignature(cand *candidate) string {
+	if cand.gpg != nil {
+		cand.fp = "gpg:" + cand.gpg.Fingerprint
+		if err := cand.doc.VerifyGPGSignature(cand.gpg, c.v.opts.Now); err != nil {
+			return fmt.Sprintf("the GPG signature by key %s (or its subkeys) does not verify: %v", shortID(cand.gpg.Fingerprint), err)
+		}
+		return ""
+	}
+	fp, err := cand.key.Fingerprint()
+	if err != nil {
+		return fmt.Sprintf("the layout's key %s is unusable: %v", shortID(cand.keyID), err)
+	}
+	cand.fp = fp
+	if err := cand.doc.VerifySignature(cand.key); err != nil {
+		if errors.Is(err, intoto.ErrNoSignature) {
+			return fmt.Sprintf("not signed by the authorized key %s it is named after (signed by: %s)",
+				shortID(cand.keyID), strings.Join(shortIDs(cand.doc.KeyIDs()), ", "))
+		}
+		return fmt.Sprintf("the signature by key %s does not verify: %v; the link was changed after signing or signed by another key",
+			shortID(cand.keyID), err)
+	}
+	return ""
+}
+
+// fileKeyIDs returns the key ids whose link files a step's links are read
+// from: each authorized key id, followed, for a GPG main key, by its
+// subkeys' ids (as the reference does).
+func (c *chain) fileKeyIDs(pubkeys []string) []string {
+	var out []string
+	for _, id := range pubkeys {
+		out = append(out, id)
+		if d, ok := c.lay.GPGKeys[id]; ok {
+			subs := make([]string, 0, len(d.Subkeys))
+			for sub := range d.Subkeys {
+				subs = append(subs, sub)
+			}
+			slices.Sort(subs)
+			out = append(out, subs...)
+		}
+	}
+	return out
 }
 
 // signers returns the accepted candidates of step i with distinct public
@@ -283,6 +327,9 @@ func (c *chain) sublayouts(ctx context.Context) error {
 			subRep := newReport()
 			c.rep.Steps[i].Sublayout = subRep
 			o := owners{keys: []keys.Key{cand.key}}
+			if cand.gpg != nil {
+				o = owners{gpg: []*gpg.PublicKey{cand.gpg}}
+			}
 			l, err := c.v.layout(ctx, cand.doc, o, sub, nil, c.depth+1, c.item(s.Name)+"/", subRep)
 			if err != nil {
 				e := asError(err)
