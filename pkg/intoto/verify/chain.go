@@ -7,8 +7,10 @@ import (
 	"io"
 	"io/fs"
 	"path"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/signet-dev/signet/pkg/gpg"
 	"github.com/signet-dev/signet/pkg/intoto"
@@ -99,6 +101,7 @@ func (c *chain) item(name string) string { return c.prefix + name }
 // each authorized key id, as the reference's load_links_for_layout does.
 func (c *chain) load(ctx context.Context) error {
 	c.found = make([][]*candidate, len(c.lay.Steps))
+	pre := c.prefetch(ctx)
 	for i, s := range c.lay.Steps {
 		sr := StepReport{Name: s.Name, Threshold: s.Threshold, Links: []LinkCheck{}}
 		c.rep.Steps = append(c.rep.Steps, sr)
@@ -109,7 +112,8 @@ func (c *chain) load(ctx context.Context) error {
 				return err
 			}
 			file := fmt.Sprintf("%s.%s.link", s.Name, shortID(id))
-			doc, err := c.readLink(file)
+			r := pre[file]
+			doc, err := r.doc, r.err
 			if errors.Is(err, fs.ErrNotExist) {
 				rep.Links = append(rep.Links, LinkCheck{File: file, KeyID: id, Status: StatusMissing, Reason: "no such file"})
 				looked = append(looked, file)
@@ -135,6 +139,48 @@ func (c *chain) load(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+type readResult struct {
+	doc *intoto.Document
+	err error
+}
+
+// prefetch reads and decodes every link file of the layout at once, on as
+// many goroutines as there are CPUs: decoding large links is most of the
+// work of a verification.
+func (c *chain) prefetch(ctx context.Context) map[string]readResult {
+	var files []string
+	seen := map[string]bool{}
+	for _, s := range c.lay.Steps {
+		for _, id := range c.fileKeyIDs(s.PubKeys) {
+			if f := fmt.Sprintf("%s.%s.link", s.Name, shortID(id)); !seen[f] {
+				seen[f] = true
+				files = append(files, f)
+			}
+		}
+	}
+	results := make([]readResult, len(files))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	for i, f := range files {
+		if ctx.Err() != nil {
+			results[i].err = ctx.Err()
+			continue
+		}
+		sem <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			doc, err := c.readLink(f)
+			results[i] = readResult{doc, err}
+		})
+	}
+	wg.Wait()
+	out := make(map[string]readResult, len(files))
+	for i, f := range files {
+		out[f] = results[i]
+	}
+	return out
 }
 
 // readLink reads and decodes one link file, within the size limit.

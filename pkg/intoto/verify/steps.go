@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/signet-dev/signet/pkg/intoto"
 	"github.com/signet-dev/signet/pkg/intoto/rule"
@@ -93,25 +95,49 @@ func (c *chain) stepRuleReports() ruleSink {
 }
 
 // rules applies the items' material and product rules, with links for
-// MATCH lookups.
+// MATCH lookups. The rule lists are independent, so they run on as many
+// goroutines as there are CPUs; the outcome is taken in layout order, as
+// if they had run one after the other (reports stop at the first failure).
 func (c *chain) rules(items []item, links apply.Links, stage Stage, sink ruleSink) error {
-	for i, it := range items {
+	type outcome struct {
+		rep *RuleReport
+		err error
+		ran bool
+	}
+	out := make([]outcome, 2*len(items))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	for k := range out {
+		it := items[k/2]
 		own := links[strings.TrimPrefix(it.name, c.prefix)]
 		if own == nil {
 			continue
 		}
-		mat, prod := sink(i)
-		for _, side := range []struct {
-			src   rule.Destination
-			rules []rule.Rule
-			out   **RuleReport
-		}{{rule.Materials, it.materials, mat}, {rule.Products, it.products, prod}} {
+		src, rules := rule.Materials, it.materials
+		if k%2 == 1 {
+			src, rules = rule.Products, it.products
+		}
+		sem <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-sem }()
 			ctx := apply.Context{Item: it.name, Materials: own.Materials, Products: own.Products, Links: links}
-			res, err := apply.Rules(side.rules, side.src, ctx)
-			*side.out = ruleReport(res, err)
-			if err != nil {
-				return ruleError(stage, it.name, err)
-			}
+			res, err := apply.Rules(rules, src, ctx)
+			out[k] = outcome{rep: ruleReport(res, err), err: err, ran: true}
+		})
+	}
+	wg.Wait()
+	for k, o := range out {
+		if !o.ran {
+			continue
+		}
+		mat, prod := sink(k / 2)
+		if k%2 == 0 {
+			*mat = o.rep
+		} else {
+			*prod = o.rep
+		}
+		if o.err != nil {
+			return ruleError(stage, items[k/2].name, o.err)
 		}
 	}
 	return nil

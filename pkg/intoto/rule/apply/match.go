@@ -23,7 +23,8 @@ func (a *applier) match(i int, r rule.Rule) ([]int, error) {
 		dest = prods
 	}
 	var consumed []int
-	for _, rel := range a.matchCandidates(r) {
+	for _, c := range a.matchCandidates(r) {
+		rel := a.paths[c.index][c.cut:]
 		src := rel
 		if r.SourcePrefix != "" {
 			src = pyJoin(r.SourcePrefix, rel)
@@ -37,7 +38,10 @@ func (a *applier) match(i int, r rule.Rule) ([]int, error) {
 			return nil, a.failure(i, r, ErrSourceNotArtifact, []string{src})
 		}
 		if d, ok := dest[dst]; ok && maps.Equal(srcDigest, d) {
-			j, found := slices.BinarySearch(a.paths, src)
+			j, found := c.index, true
+			if src != a.paths[j] {
+				j, found = slices.BinarySearch(a.paths, src)
+			}
 			if found {
 				consumed = append(consumed, j)
 			}
@@ -47,23 +51,29 @@ func (a *applier) match(i int, r rule.Rule) ([]int, error) {
 	return consumed, nil
 }
 
-// matchCandidates returns the queued paths under the rule's source prefix,
-// with the prefix removed, that match the pattern, in queue order so that
-// a failure always names the same path.
-func (a *applier) matchCandidates(r rule.Rule) []string {
+// candidate is a queued path a MATCH rule selects: its queue position and
+// the length of the source prefix cut from it.
+type candidate struct {
+	index, cut int
+}
+
+// matchCandidates returns the queued paths under the rule's source prefix
+// that match the pattern once the prefix is cut, in queue order so that a
+// failure always names the same path.
+func (a *applier) matchCandidates(r rule.Rule) []candidate {
 	prefix := ""
 	if r.SourcePrefix != "" {
 		prefix = pyJoin(r.SourcePrefix, "")
 	}
 	m := a.pattern(r.Pattern)
-	var out []string
+	var out []candidate
 	for j, p := range a.paths {
 		if !a.alive[j] {
 			continue
 		}
 		rel, ok := strings.CutPrefix(p, prefix)
 		if ok && m.Match(rel) {
-			out = append(out, rel)
+			out = append(out, candidate{index: j, cut: len(prefix)})
 		}
 	}
 	return out
