@@ -14,7 +14,7 @@ build:
 	$(GO) build -o $(BIN)/ ./cmd/...
 
 # Installs what the tests need (Debian packages), then runs every test.
-test: test-deps build lint
+test: test-deps build vaultdev lint
 	CI=$${CI:-} SIGNET_BIN=$(BIN) $(GO) test $(GOTESTFLAGS) ./...
 
 test-deps:
@@ -48,3 +48,9 @@ demo: test-deps build
 
 clean:
 	rm -rf $(BIN)
+
+# Builds bin/vaultdev, the throw-away Vault test server keystore/vault's tests start
+# (softhsm-test/vaultdev, its own Go module; only rebuilt when missing or stale).
+.PHONY: vaultdev
+vaultdev:
+	@scripts/vaultdev.sh

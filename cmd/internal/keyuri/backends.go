@@ -2,5 +2,5 @@ package keyuri
 
 // backends lists the optional backends compiled into this binary.
 func backends() []backend {
-	return []backend{pkcs11Backend}
+	return []backend{pkcs11Backend, vaultBackend}
 }

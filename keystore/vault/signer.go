@@ -1,0 +1,168 @@
+package vault
+
+import (
+	"context"
+	"crypto"
+	"fmt"
+	"io"
+	"runtime"
+	"sync"
+
+	"github.com/signet-dev/signet/keystore"
+	"github.com/signet-dev/signet/pkg/keys"
+)
+
+// Signer is an open Vault transit key version. It is a keystore.Signer;
+// Version and SignBatch are extra.
+type Signer struct {
+	keystore.Signer
+	version int
+	uri     string
+	inner   *transitKey
+}
+
+// Version returns the pinned transit key version every signature uses.
+func (s *Signer) Version() int { return s.version }
+
+// URI returns the key's URI with the version pinned
+// ("hashivault://transit/k?version=3"): the URI that names exactly this
+// in-toto key.
+func (s *Signer) URI() string { return s.uri }
+
+// transitKey is the keys.Signer inside the keystore wrapper.
+type transitKey struct {
+	key    keys.Key
+	pub    crypto.PublicKey
+	hash   crypto.Hash // 0: the whole message is sent (ed25519)
+	maxMsg int
+	client *client
+	batch  *batcher
+}
+
+func newSigner(c *client, cfg Config, t target, v int, key keys.Key, pub crypto.PublicKey) (*Signer, error) {
+	params, h, err := paramsFor(key.Scheme)
+	if err != nil {
+		return nil, err
+	}
+	send := func(ctx context.Context, inputs [][]byte) ([]signResult, error) {
+		return c.sign(ctx, v, params, inputs)
+	}
+	tk := &transitKey{key: key, pub: pub, hash: h, maxMsg: cfg.MaxMessageSize, client: c, batch: newBatcher(send, cfg.MaxBatch, cfg.MaxInFlight)}
+	if _, err := keys.NewSignerForKey(tk.bind(context.Background()), key); err != nil {
+		return nil, err
+	}
+	closeFn := func() error {
+		tk.batch.close()
+		c.close()
+		return nil
+	}
+	uri := fmt.Sprintf("%s://%s/%s?version=%d", Scheme, t.mount, t.name, v)
+	return &Signer{Signer: keystore.Wrap(tk, closeFn), version: v, uri: uri, inner: tk}, nil
+}
+
+func (k *transitKey) Key() keys.Key            { return k.key }
+func (k *transitKey) Public() crypto.PublicKey { return k.pub }
+
+// VerifiesSignatures: every signature is verified (see keys.SelfVerifying).
+func (k *transitKey) VerifiesSignatures() bool { return true }
+
+// Sign signs msg through keys.NewSignerForKey, which hashes msg per the
+// scheme, lets Vault sign the digest and verifies the signature.
+func (k *transitKey) Sign(ctx context.Context, msg []byte) ([]byte, error) {
+	if err := k.checkSize(msg); err != nil {
+		return nil, err
+	}
+	s, err := keys.NewSignerForKey(k.bind(ctx), k.key)
+	if err != nil {
+		return nil, err
+	}
+	return s.Sign(ctx, msg)
+}
+
+// checkSize refuses messages Vault would refuse (ed25519 sends them whole).
+func (k *transitKey) checkSize(msg []byte) error {
+	if k.hash != 0 || len(msg) <= k.maxMsg {
+		return nil
+	}
+	return fmt.Errorf("%w: %d bytes: ed25519 keys in Vault sign whole messages of at most %d bytes "+
+		"(Config.MaxMessageSize, bounded by the Vault listener's max_json_string_value_length); "+
+		"use an ecdsa or rsa key, which sign digests", ErrMessageTooLarge, len(msg), k.maxMsg)
+}
+
+// bind returns a crypto.Signer whose Sign sends through the batcher with
+// ctx (crypto.Signer has no context parameter).
+func (k *transitKey) bind(ctx context.Context) crypto.Signer { return boundSigner{k: k, ctx: ctx} }
+
+type boundSigner struct {
+	k   *transitKey
+	ctx context.Context
+}
+
+func (b boundSigner) Public() crypto.PublicKey { return b.k.pub }
+
+// Sign ignores rand and opts: the key's scheme fixed them when it was
+// opened, and keys.NewSignerForKey checks the result.
+func (b boundSigner) Sign(_ io.Reader, digest []byte, _ crypto.SignerOpts) ([]byte, error) {
+	return b.k.batch.do(b.ctx, digest)
+}
+
+// SignBatch signs every message with the pinned key version, in as few
+// batch_input requests as Config.MaxBatch allows (sharing them with
+// concurrent Sign calls), and verifies every signature. The result has one
+// signature per message, in order; any failure fails the whole call.
+func (s *Signer) SignBatch(ctx context.Context, msgs [][]byte) ([][]byte, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	k := s.inner
+	inputs := make([][]byte, len(msgs))
+	for i, m := range msgs {
+		if k.hash == 0 {
+			if err := k.checkSize(m); err != nil {
+				return nil, fmt.Errorf("message %d: %w", i, err)
+			}
+			inputs[i] = m
+			continue
+		}
+		h := k.hash.New()
+		h.Write(m)
+		inputs[i] = h.Sum(nil)
+	}
+	chans, err := k.batch.submit(ctx, inputs)
+	if err != nil {
+		return nil, fmt.Errorf("signing with key %s: %w", k.key.ShortID(), err)
+	}
+	return k.collect(ctx, msgs, chans)
+}
+
+// collect waits for the signatures and verifies each as it arrives, on
+// up to GOMAXPROCS goroutines.
+func (k *transitKey) collect(ctx context.Context, msgs [][]byte, chans []chan signResult) ([][]byte, error) {
+	sigs := make([][]byte, len(msgs))
+	errs := make([]error, len(msgs))
+	workers := min(runtime.GOMAXPROCS(0), len(msgs))
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			for i := w; i < len(msgs); i += workers {
+				sig, err := wait(ctx, chans[i])
+				if err != nil {
+					errs[i] = fmt.Errorf("signing message %d with key %s: %w", i, k.key.ShortID(), err)
+					continue
+				}
+				if err := k.key.Verify(msgs[i], sig); err != nil {
+					errs[i] = fmt.Errorf("%w: message %d, key %s: %w", keys.ErrSignatureCheck, i, k.key.ShortID(), err)
+					continue
+				}
+				sigs[i] = sig
+			}
+		})
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	return sigs, nil
+}
