@@ -253,16 +253,25 @@ func (c *canonicalizer) skipValue() error {
 }
 
 func (c *canonicalizer) skipString() error {
-	for i := c.pos + 1; i < len(c.data); i++ {
-		switch c.data[i] {
-		case '\\':
-			i++
-		case '"':
+	i := c.pos + 1
+	for {
+		q := bytes.IndexByte(c.data[i:], '"')
+		if q < 0 {
+			return c.errorf("unterminated string")
+		}
+		i += q
+		// The quote ends the string unless an odd number of backslashes
+		// escapes it.
+		n := 0
+		for j := i - 1; j > c.pos && c.data[j] == '\\'; j-- {
+			n++
+		}
+		if n%2 == 0 {
 			c.pos = i + 1
 			return nil
 		}
+		i++
 	}
-	return c.errorf("unterminated string")
 }
 
 func (c *canonicalizer) array(dst []byte, depth int) ([]byte, error) {

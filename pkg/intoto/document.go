@@ -53,7 +53,19 @@ type Document struct {
 // "payload"). Decoding is strict in both formats and includes the payload,
 // which must be a valid link, layout or (DSSE only) statement.
 func ReadDocument(data []byte) (*Document, error) {
-	root, err := parseJSONLimit(data, dsse.MaxEnvelopeSize)
+	return readDocument(data, false)
+}
+
+// ReadDocumentNoCopy is ReadDocument for a buffer the caller hands over:
+// the document's strings and signed bytes share data's memory instead of
+// copying it (for large links this halves the memory a verifier needs).
+// The caller must never modify data afterwards.
+func ReadDocumentNoCopy(data []byte) (*Document, error) {
+	return readDocument(data, true)
+}
+
+func readDocument(data []byte, owned bool) (*Document, error) {
+	root, err := parseJSONText(data, dsse.MaxEnvelopeSize, owned)
 	if err != nil {
 		return nil, err
 	}
@@ -71,7 +83,7 @@ func ReadDocument(data []byte) (*Document, error) {
 		if len(data) > MaxDocumentSize {
 			return nil, &DecodeError{Msg: fmt.Sprintf("document is %d bytes, more than the limit of %d", len(data), MaxDocumentSize), Err: ErrTooLarge}
 		}
-		m, err := decodeMetablockNode(data, root)
+		m, err := decodeMetablockNode(data, root, owned)
 		if err != nil {
 			return nil, err
 		}

@@ -15,6 +15,10 @@ type decoder struct {
 	// slowArtifacts is set when an artifact map could not take the fast
 	// path of artifactMap, whose maps are known to be valid.
 	slowArtifacts bool
+	// digests interns single-hash digest sets across a document's
+	// artifact maps: an unchanged file is both a material and a product,
+	// and one map is enough for both.
+	digests map[[2]string]DigestSet
 }
 
 func (d *decoder) fail(path, format string, args ...any) {
@@ -197,7 +201,10 @@ func (d *decoder) artifactMap(n *node, path string) ArtifactMap {
 	if n == nil {
 		return nil
 	}
-	if am, ok := fastArtifactMap(n); ok {
+	if d.digests == nil {
+		d.digests = map[[2]string]DigestSet{}
+	}
+	if am, ok := fastArtifactMap(n, d.digests); ok {
 		return am
 	}
 	d.slowArtifacts = true
@@ -206,7 +213,7 @@ func (d *decoder) artifactMap(n *node, path string) ArtifactMap {
 	return am
 }
 
-func fastArtifactMap(n *node) (ArtifactMap, bool) {
+func fastArtifactMap(n *node, intern map[[2]string]DigestSet) (ArtifactMap, bool) {
 	if n.kind != kindObject {
 		return nil, false
 	}
@@ -215,6 +222,20 @@ func fastArtifactMap(n *node) (ArtifactMap, bool) {
 		name, val := n.kids[i].str, &n.kids[i+1]
 		if _, dup := am[name]; dup || val.kind != kindObject || len(val.kids) == 0 {
 			return nil, false
+		}
+		if len(val.kids) == 2 {
+			alg, v := val.kids[0].str, &val.kids[1]
+			if alg == "" || v.kind != kindString || !isHex(v.str) {
+				return nil, false
+			}
+			key := [2]string{alg, v.str}
+			ds, ok := intern[key]
+			if !ok {
+				ds = DigestSet{alg: v.str}
+				intern[key] = ds
+			}
+			am[name] = ds
+			continue
 		}
 		ds := make(DigestSet, len(val.kids)/2)
 		for j := 0; j+1 < len(val.kids); j += 2 {

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // This file holds a small strict JSON parser. encoding/json is not used for
@@ -64,10 +65,37 @@ const (
 )
 
 type parser struct {
-	data   []byte
+	data []byte
+	// text is data as one string: strings without escapes are slices of
+	// it, so a document with many strings costs one copy, not one
+	// allocation per string.
+	text   string
 	pos    int
 	depth  int
 	values int
+	// stack holds the children of the containers being parsed; a finished
+	// container moves its children into one exactly sized slice from slab,
+	// so a document costs a few large allocations rather than one growing
+	// slice per object.
+	stack []node
+	slab  []node
+}
+
+// slabSize is how many nodes the parser allocates at once for small
+// containers.
+const slabSize = 4096
+
+// alloc returns a slice of n nodes for a container's children.
+func (p *parser) alloc(n int) []node {
+	if n > slabSize/4 {
+		return make([]node, n)
+	}
+	if len(p.slab) < n {
+		p.slab = make([]node, slabSize)
+	}
+	out := p.slab[:n:n]
+	p.slab = p.slab[n:]
+	return out
 }
 
 // parseJSON parses one JSON document of at most MaxDocumentSize bytes.
@@ -77,6 +105,13 @@ func parseJSON(data []byte) (*node, error) {
 
 // parseJSONLimit parses one JSON document of at most limit bytes.
 func parseJSONLimit(data []byte, limit int) (*node, error) {
+	return parseJSONText(data, limit, false)
+}
+
+// parseJSONText parses one JSON document of at most limit bytes. With
+// owned set the strings of the result share data's memory instead of a
+// copy: the caller must never modify data afterwards.
+func parseJSONText(data []byte, limit int, owned bool) (*node, error) {
 	if len(data) > limit {
 		return nil, &DecodeError{Msg: fmt.Sprintf("document is %d bytes, more than the limit of %d", len(data), limit), Err: ErrTooLarge}
 	}
@@ -84,6 +119,11 @@ func parseJSONLimit(data []byte, limit int) (*node, error) {
 		return nil, syntaxError(data, firstInvalidUTF8(data), "invalid UTF-8")
 	}
 	p := &parser{data: data}
+	if owned {
+		p.text = unsafe.String(unsafe.SliceData(data), len(data))
+	} else {
+		p.text = string(data)
+	}
 	p.skipSpace()
 	var n node
 	if err := p.value(&n); err != nil {
@@ -184,16 +224,18 @@ func (p *parser) container(n *node, k kind, closing byte) error {
 		p.pos++
 		return nil
 	}
+	base := len(p.stack)
 	for {
 		if k == kindObject {
-			if err := p.member(n); err != nil {
+			if err := p.member(); err != nil {
 				return err
 			}
 		} else {
-			n.kids = append(n.kids, node{})
-			if err := p.value(&n.kids[len(n.kids)-1]); err != nil {
+			var v node
+			if err := p.value(&v); err != nil {
 				return err
 			}
+			p.stack = append(p.stack, v)
 		}
 		p.skipSpace()
 		if p.pos >= len(p.data) {
@@ -205,6 +247,10 @@ func (p *parser) container(n *node, k kind, closing byte) error {
 			p.skipSpace()
 		case closing:
 			p.pos++
+			n.kids = p.alloc(len(p.stack) - base)
+			copy(n.kids, p.stack[base:])
+			clear(p.stack[base:])
+			p.stack = p.stack[:base]
 			return nil
 		default:
 			return p.errorf("unexpected character %q, expected ',' or '%c'", p.data[p.pos], closing)
@@ -212,8 +258,9 @@ func (p *parser) container(n *node, k kind, closing byte) error {
 	}
 }
 
-// member parses `"key": value` into two kids of the object n.
-func (p *parser) member(n *node) error {
+// member parses `"key": value` and pushes the key and the value onto the
+// stack.
+func (p *parser) member() error {
 	if p.pos >= len(p.data) || p.data[p.pos] != '"' {
 		return p.errorf("expected a string for an object key")
 	}
@@ -229,8 +276,12 @@ func (p *parser) member(n *node) error {
 	}
 	p.pos++
 	p.skipSpace()
-	n.kids = append(n.kids, key, node{})
-	return p.value(&n.kids[len(n.kids)-1])
+	var v node
+	if err := p.value(&v); err != nil {
+		return err
+	}
+	p.stack = append(p.stack, key, v)
+	return nil
 }
 
 // string parses a string literal starting at the opening quote.
@@ -240,7 +291,7 @@ func (p *parser) string() (string, error) {
 	for p.pos < len(p.data) {
 		switch c := p.data[p.pos]; {
 		case c == '"':
-			s := string(p.data[start:p.pos])
+			s := p.text[start:p.pos]
 			p.pos++
 			return s, nil
 		case c == '\\':
@@ -363,7 +414,7 @@ func (p *parser) number() (string, error) {
 			return "", p.errorf("invalid number: digits expected in the exponent")
 		}
 	}
-	return string(p.data[start:p.pos]), nil
+	return p.text[start:p.pos], nil
 }
 
 func (p *parser) digits() int {

@@ -1,7 +1,6 @@
 package intoto
 
 import (
-	"bytes"
 	"maps"
 	"slices"
 
@@ -86,7 +85,7 @@ func newLinkMetablock(l *Link) (*Metablock, bool) {
 		return nil, false
 	}
 	m := &Metablock{Signed: c, Signatures: []Signature{}}
-	m.cache.src, m.cache.canonical, m.cache.typ, m.cache.link = bytes.Clone(c), c, TypeLink, l
+	m.cache.src, m.cache.canonical, m.cache.typ, m.cache.link = stampOf(c), c, TypeLink, l
 	return m, true
 }
 

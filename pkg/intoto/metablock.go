@@ -1,11 +1,11 @@
 package intoto
 
 import (
-	"bytes"
 	"context"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"hash/crc32"
 
 	"github.com/signet-dev/signet/pkg/cjson"
 	"github.com/signet-dev/signet/pkg/keys"
@@ -29,17 +29,39 @@ type Metablock struct {
 	// cache holds the canonical form and _type of Signed as it was when
 	// they were computed; it is used only while Signed is unchanged.
 	cache struct {
-		src, canonical []byte
-		typ            string
-		link           *Link // the link Signed was made from (NewMetablock), if any
+		src       stamp
+		canonical []byte
+		typ       string
+		link      *Link // the link Signed was made from (NewMetablock), if any
 	}
 }
 
+// stamp identifies the contents of a byte slice without copying it: its
+// address, length and CRC-32C, so that replacing Signed and changing it in
+// place are both noticed.
+type stamp struct {
+	ptr *byte
+	n   int
+	sum uint32
+}
+
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+
+func stampOf(b []byte) stamp {
+	if len(b) == 0 {
+		return stamp{}
+	}
+	return stamp{ptr: &b[0], n: len(b), sum: crc32.Checksum(b, castagnoli)}
+}
+
+func (s stamp) matches(b []byte) bool {
+	return s.ptr != nil && len(b) == s.n && &b[0] == s.ptr && crc32.Checksum(b, castagnoli) == s.sum
+}
+
 // cached returns the cached canonical form and _type if Signed has not
-// changed since they were computed (a copy is compared, so even an
-// in-place change of Signed is noticed).
+// changed since they were computed.
 func (m *Metablock) cached() ([]byte, string, bool) {
-	if m.cache.src != nil && bytes.Equal(m.cache.src, m.Signed) {
+	if m.cache.src.matches(m.Signed) {
 		return m.cache.canonical, m.cache.typ, true
 	}
 	return nil, "", false
@@ -59,7 +81,7 @@ func (m *Metablock) fill() ([]byte, string, error) {
 	if json.Unmarshal(m.Signed, &t) != nil {
 		t.Type = ""
 	}
-	m.cache.src, m.cache.canonical, m.cache.typ, m.cache.link = bytes.Clone(m.Signed), c, t.Type, nil
+	m.cache.src, m.cache.canonical, m.cache.typ, m.cache.link = stampOf(m.Signed), c, t.Type, nil
 	return c, t.Type, nil
 }
 

@@ -1,7 +1,6 @@
 package intoto
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 
@@ -21,10 +20,10 @@ func DecodeMetablock(data []byte) (*Metablock, error) {
 	if err != nil {
 		return nil, err
 	}
-	return decodeMetablockNode(data, root)
+	return decodeMetablockNode(data, root, false)
 }
 
-func decodeMetablockNode(data []byte, root *node) (*Metablock, error) {
+func decodeMetablockNode(data []byte, root *node, owned bool) (*Metablock, error) {
 	d := &decoder{}
 	f := d.object(root, "", "signatures", "signed")
 	sigNode, signed := d.get(f, "signatures", true), d.get(f, "signed", true)
@@ -41,12 +40,16 @@ func decodeMetablockNode(data []byte, root *node) (*Metablock, error) {
 	if err != nil {
 		return nil, err
 	}
-	m.Signed = append(json.RawMessage(nil), data[signed.start:signed.end]...)
+	if owned {
+		m.Signed = json.RawMessage(data[signed.start:signed.end:signed.end])
+	} else {
+		m.Signed = append(json.RawMessage(nil), data[signed.start:signed.end]...)
+	}
 	c, err := cjson.Canonicalize(m.Signed)
 	if err != nil {
 		return nil, &DecodeError{Path: "signed", Msg: fmt.Sprintf("cannot be canonicalised: %v", err), Err: err}
 	}
-	m.cache.src, m.cache.canonical, m.cache.typ, m.cache.link = bytes.Clone(m.Signed), c, typ, link
+	m.cache.src, m.cache.canonical, m.cache.typ, m.cache.link = stampOf(m.Signed), c, typ, link
 	return m, nil
 }
 
