@@ -40,7 +40,7 @@ FUZZTIME ?= 10s
 fuzz:
 	@scripts/fuzz.sh $(FUZZTIME)
 
-bench: test-deps build
+bench: test-deps build vaultdev
 	@scripts/bench.sh
 
 demo: test-deps build

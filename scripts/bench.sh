@@ -8,6 +8,9 @@ cd "$(dirname "$0")/.."
 echo "== Go benchmarks"
 go test -run='^$' -bench=. -benchmem -count=1 ./pkg/... | grep -E '^(Benchmark|ok|PASS|FAIL)' || true
 echo
+echo "== Key stores: Signet's signers next to the raw device/server (SoftHSM2 via crypto11/miekg, Vault's HTTP API)"
+SIGNET_BIN=$PWD/bin go test -run='^$' -bench=. -benchtime=2s -count=1 ./keystore/pkcs11 ./keystore/vault | grep -E '^(Benchmark|ok|FAIL)' || true
+echo
 echo "== The demo supply chain, kept for the verification benchmark"
 demo=$(DEMO_KEEP=1 scripts/demo.sh | sed -n 's/^kept //p')
 trap 'rm -rf "$demo"' EXIT

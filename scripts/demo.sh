@@ -69,6 +69,10 @@ fi
 echo "layout and links:"; ls -1 *.link root.layout | sed 's/^/  /'
 step "verifier: in-toto-verify (reference)" /usr/bin/in-toto-verify --layout root.layout --layout-keys alice.pub --key-types ed25519
 echo "verification passed (reference in-toto-verify 1.3.1)"
+step "verifier: in-toto-verify (Signet)" in-toto-verify --layout root.layout --layout-keys alice.pub --key-types ed25519
+echo "verification passed (Signet in-toto-verify)"
+step "verifier: signet verify" signet verify --layout root.layout --key alice.pub --output json >../verify-report.json
+echo "verification passed (signet verify; report in verify-report.json)"
 
 echo "== a tampered package is refused"
 cp -r ../final_product ../tampered && cd ../tampered
@@ -79,6 +83,12 @@ if out=$(/usr/bin/in-toto-verify --layout root.layout --layout-keys alice.pub --
 	exit 1
 fi
 echo "refused as expected: $(printf '%s\n' "$out" | grep -m1 'in-toto-verify')"
+if out=$(signet verify --layout root.layout --key alice.pub 2>&1); then
+	echo "signet verify accepted the tampered package: something is badly wrong" >&2
+	exit 1
+fi
+echo "signet verify explains:"
+printf '%s\n' "$out" | grep -E '^(FAILED|what to do)' | sed 's/^/  /'
 echo
 echo "Summary"
 printf '%s\n' "${rows[@]}" | sed 's/^/  /'
