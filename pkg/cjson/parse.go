@@ -84,6 +84,69 @@ func (c *canonicalizer) value(dst []byte, depth int) ([]byte, error) {
 }
 
 func (c *canonicalizer) object(dst []byte, depth int) ([]byte, error) {
+	start, outStart := c.pos, len(dst)
+	out, sorted, err := c.sortedObject(dst, depth)
+	if err != nil || sorted {
+		return out, err
+	}
+	// The keys are not in order (or repeat): start again, sorting.
+	c.pos = start
+	return c.sortObject(dst[:outStart], depth)
+}
+
+// sortedObject writes the object at c.pos straight to dst while its keys
+// come in strictly increasing order, as in files written with sorted keys
+// (the reference's and Signet's). It reports sorted == false, leaving dst
+// and c.pos to be discarded, at the first key that is not.
+func (c *canonicalizer) sortedObject(dst []byte, depth int) (out []byte, sorted bool, err error) {
+	c.pos++ // {
+	dst = append(dst, '{')
+	var prev []byte
+	for first := true; ; first = false {
+		c.skipSpace()
+		if c.pos < len(c.data) && c.data[c.pos] == '}' && first {
+			c.pos++
+			return append(dst, '}'), true, nil
+		}
+		if c.pos >= len(c.data) || c.data[c.pos] != '"' {
+			return dst, false, c.errorf("expected an object key")
+		}
+		k, err := c.key()
+		if err != nil {
+			return dst, false, err
+		}
+		if !first && bytes.Compare(prev, k) >= 0 {
+			return dst, false, nil
+		}
+		prev = k
+		c.skipSpace()
+		if c.pos >= len(c.data) || c.data[c.pos] != ':' {
+			return dst, false, c.errorf("expected ':' after an object key")
+		}
+		c.pos++
+		if !first {
+			dst = append(dst, ',')
+		}
+		dst = appendKey(dst, k)
+		dst = append(dst, ':')
+		if dst, err = c.value(dst, depth+1); err != nil {
+			return dst, false, err
+		}
+		c.skipSpace()
+		if c.pos < len(c.data) && c.data[c.pos] == ',' {
+			c.pos++
+			continue
+		}
+		if c.pos < len(c.data) && c.data[c.pos] == '}' {
+			c.pos++
+			return append(dst, '}'), true, nil
+		}
+		return dst, false, c.errorf("expected ',' or '}' in an object")
+	}
+}
+
+// sortObject canonicalises an object whose keys are not in order.
+func (c *canonicalizer) sortObject(dst []byte, depth int) ([]byte, error) {
 	c.pos++ // {
 	base := len(c.stack)
 	defer func() { c.stack = c.stack[:base] }()
