@@ -65,6 +65,14 @@ func ReadDocumentNoCopy(data []byte) (*Document, error) {
 }
 
 func readDocument(data []byte, owned bool) (*Document, error) {
+	if m, ok := readLinkMetablockFast(data, owned); ok {
+		return &Document{format: FormatMetablock, payload: TypeLink, metablock: m, link: m.cache.link}, nil
+	}
+	return readDocumentGeneral(data, owned)
+}
+
+// readDocumentGeneral decodes any document through the parse tree.
+func readDocumentGeneral(data []byte, owned bool) (*Document, error) {
 	root, err := parseJSONText(data, dsse.MaxEnvelopeSize, owned)
 	if err != nil {
 		return nil, err

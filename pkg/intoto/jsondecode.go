@@ -202,7 +202,7 @@ func (d *decoder) artifactMap(n *node, path string) ArtifactMap {
 		return nil
 	}
 	if d.digests == nil {
-		d.digests = map[[2]string]DigestSet{}
+		d.digests = make(map[[2]string]DigestSet, len(n.kids)/2)
 	}
 	if am, ok := fastArtifactMap(n, d.digests); ok {
 		return am

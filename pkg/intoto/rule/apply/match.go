@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/signet-dev/signet/pkg/intoto"
 	"github.com/signet-dev/signet/pkg/intoto/rule"
 )
 
@@ -37,7 +38,7 @@ func (a *applier) match(i int, r rule.Rule) ([]int, error) {
 		if !ok {
 			return nil, a.failure(i, r, ErrSourceNotArtifact, []string{src})
 		}
-		if d, ok := dest[dst]; ok && maps.Equal(srcDigest, d) {
+		if d, ok := dest[dst]; ok && sameDigests(srcDigest, d) {
 			j, found := c.index, true
 			if src != a.paths[j] {
 				j, found = slices.BinarySearch(a.paths, src)
@@ -93,4 +94,18 @@ func pyJoin(dir, name string) string {
 		joined = dir + "/" + name
 	}
 	return strings.ReplaceAll(joined, `\`, "/")
+}
+
+// sameDigests is maps.Equal with a fast path for the usual single hash.
+func sameDigests(a, b intoto.DigestSet) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	if len(a) == 1 {
+		for alg, h := range a {
+			g, ok := b[alg]
+			return ok && g == h
+		}
+	}
+	return maps.Equal(a, b)
 }

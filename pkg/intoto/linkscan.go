@@ -1,0 +1,348 @@
+package intoto
+
+import (
+	"bytes"
+	"encoding/json"
+	"unicode/utf8"
+	"unsafe"
+
+	"github.com/signet-dev/signet/pkg/cjson"
+)
+
+// A fast path for the documents verifiers read most and that are largest:
+// link metablocks with thousands of artifacts. linkScanner decodes such a
+// link straight into a Link, without the parse tree that strict decoding
+// otherwise builds. It takes only the plain shape the reference and Signet
+// write (every link field once, strings without escapes, one hash per
+// artifact); on anything else it gives up and the general decoder runs,
+// which finds the exact error. It never accepts what the general decoder
+// refuses: FuzzLinkScanner checks that both agree.
+
+// readLinkMetablockFast decodes data as a link metablock on the fast path;
+// ok is false when it must be decoded the general way.
+func readLinkMetablockFast(data []byte, owned bool) (*Metablock, bool) {
+	if len(data) > MaxDocumentSize || !utf8.Valid(data) {
+		return nil, false
+	}
+	text := ""
+	if owned {
+		text = unsafe.String(unsafe.SliceData(data), len(data))
+	} else {
+		text = string(data)
+	}
+	s := &linkScanner{data: data, text: text}
+	var sigStart, sigEnd, signedStart, signedEnd int
+	var link *Link
+	ok := s.object(func(key string) bool {
+		switch {
+		case key == "signatures" && sigEnd == 0:
+			sigStart = s.pos
+			ok := s.skip()
+			sigEnd = s.pos
+			return ok
+		case key == "signed" && link == nil:
+			signedStart = s.pos
+			link = s.link()
+			signedEnd = s.pos
+			return link != nil
+		}
+		return false
+	})
+	if !ok || link == nil || sigEnd == 0 || !s.end() || link.validateDecoded() != nil {
+		return nil, false
+	}
+	sigs, ok := decodeSignatures(data[sigStart:sigEnd])
+	if !ok {
+		return nil, false
+	}
+	m := &Metablock{Signatures: sigs}
+	if owned {
+		m.Signed = json.RawMessage(data[signedStart:signedEnd:signedEnd])
+	} else {
+		m.Signed = append(json.RawMessage(nil), data[signedStart:signedEnd]...)
+	}
+	c, err := cjson.Canonicalize(m.Signed)
+	if err != nil {
+		return nil, false
+	}
+	m.cache.src, m.cache.canonical, m.cache.typ, m.cache.link = stampOf(m.Signed), c, TypeLink, link
+	return m, true
+}
+
+// decodeSignatures decodes a metablock's signature list (small) with the
+// general decoder.
+func decodeSignatures(data []byte) ([]Signature, bool) {
+	n, err := parseJSON(data)
+	if err != nil || n.kind != kindArray {
+		return nil, false
+	}
+	d := &decoder{}
+	sigs := []Signature{}
+	d.eachItem(n, "signatures", func(item *node, p string) { sigs = append(sigs, d.signature(item, p)) })
+	return sigs, d.err == nil
+}
+
+type linkScanner struct {
+	data   []byte
+	text   string
+	pos    int
+	intern map[[2]string]DigestSet
+}
+
+func (s *linkScanner) ws() {
+	for s.pos < len(s.data) {
+		switch s.data[s.pos] {
+		case ' ', '\t', '\n', '\r':
+			s.pos++
+		default:
+			return
+		}
+	}
+}
+
+func (s *linkScanner) byte(b byte) bool {
+	s.ws()
+	if s.pos < len(s.data) && s.data[s.pos] == b {
+		s.pos++
+		return true
+	}
+	return false
+}
+
+// end reports whether only white space is left.
+func (s *linkScanner) end() bool {
+	s.ws()
+	return s.pos == len(s.data)
+}
+
+// str reads a string without escapes or control characters.
+func (s *linkScanner) str() (string, bool) {
+	if !s.byte('"') {
+		return "", false
+	}
+	start := s.pos
+	for s.pos < len(s.data) {
+		switch c := s.data[s.pos]; {
+		case c == '"':
+			s.pos++
+			return s.text[start : s.pos-1], true
+		case c == '\\' || c < 0x20:
+			return "", false
+		}
+		s.pos++
+	}
+	return "", false
+}
+
+// object reads an object, calling member for each key with s.pos at the
+// value; member consumes the value and reports whether to go on.
+func (s *linkScanner) object(member func(key string) bool) bool {
+	if !s.byte('{') {
+		return false
+	}
+	if s.byte('}') {
+		return true
+	}
+	for {
+		k, ok := s.str()
+		if !ok || !s.byte(':') {
+			return false
+		}
+		s.ws()
+		if !member(k) {
+			return false
+		}
+		if s.byte(',') {
+			continue
+		}
+		return s.byte('}')
+	}
+}
+
+// link reads the signed link object.
+func (s *linkScanner) link() *Link {
+	l := &Link{}
+	seen := map[string]bool{}
+	ok := s.object(func(key string) bool {
+		if seen[key] {
+			return false
+		}
+		seen[key] = true
+		var ok bool
+		switch key {
+		case "_type":
+			l.Type, ok = s.str()
+		case "name":
+			l.Name, ok = s.str()
+		case "materials":
+			l.Materials, ok = s.artifacts()
+		case "products":
+			l.Products, ok = s.artifacts()
+		case "command":
+			l.Command, ok = s.strings()
+		case "byproducts":
+			l.Byproducts, ok = s.generic()
+		case "environment":
+			l.Environment, ok = s.generic()
+		}
+		return ok
+	})
+	if !ok || len(seen) != len(linkFields) {
+		return nil
+	}
+	return l
+}
+
+// artifacts reads an artifact map whose digest sets hold one hash each,
+// sharing equal digest sets as the general decoder does.
+func (s *linkScanner) artifacts() (ArtifactMap, bool) {
+	n := s.countMembers()
+	if s.intern == nil {
+		s.intern = make(map[[2]string]DigestSet, n)
+	}
+	am := make(ArtifactMap, n)
+	ok := s.object(func(name string) bool {
+		if _, dup := am[name]; dup || !s.byte('{') {
+			return false
+		}
+		alg, ok := s.str()
+		if !ok || alg == "" || !s.byte(':') {
+			return false
+		}
+		h, ok := s.str()
+		if !ok || !isHex(h) || !s.byte('}') {
+			return false
+		}
+		key := [2]string{alg, h}
+		ds, found := s.intern[key]
+		if !found {
+			ds = DigestSet{alg: h}
+			s.intern[key] = ds
+		}
+		am[name] = ds
+		return true
+	})
+	return am, ok
+}
+
+// strings reads an array of strings.
+func (s *linkScanner) strings() ([]string, bool) {
+	if !s.byte('[') {
+		return nil, false
+	}
+	out := []string{}
+	if s.byte(']') {
+		return out, true
+	}
+	for {
+		v, ok := s.str()
+		if !ok {
+			return nil, false
+		}
+		out = append(out, v)
+		if s.byte(',') {
+			continue
+		}
+		return out, s.byte(']')
+	}
+}
+
+// generic reads an opaque object (byproducts, environment) with the
+// general decoder.
+func (s *linkScanner) generic() (map[string]any, bool) {
+	start := s.pos
+	if !s.skip() {
+		return nil, false
+	}
+	n, err := parseJSON(s.data[start:s.pos])
+	if err != nil || n.kind != kindObject {
+		return nil, false
+	}
+	d := &decoder{}
+	m := d.genericObject(n, "")
+	return m, d.err == nil
+}
+
+// skip moves past one value; it only finds the end (the value is decoded
+// or checked by whoever reads it).
+func (s *linkScanner) skip() bool {
+	s.ws()
+	if s.pos >= len(s.data) {
+		return false
+	}
+	switch s.data[s.pos] {
+	case '"':
+		_, ok := s.rawString()
+		return ok
+	case '{', '[':
+		nest := 0
+		for s.pos < len(s.data) {
+			switch s.data[s.pos] {
+			case '"':
+				if _, ok := s.rawString(); !ok {
+					return false
+				}
+				continue
+			case '{', '[':
+				nest++
+			case '}', ']':
+				if nest--; nest == 0 {
+					s.pos++
+					return true
+				}
+			}
+			s.pos++
+		}
+		return false
+	}
+	return false // a scalar where the fast path expects a container
+}
+
+// rawString moves past a string, escapes included.
+func (s *linkScanner) rawString() (int, bool) {
+	for i := s.pos + 1; i < len(s.data); i++ {
+		q := bytes.IndexByte(s.data[i:], '"')
+		if q < 0 {
+			return 0, false
+		}
+		i += q
+		n := 0
+		for j := i - 1; j > s.pos && s.data[j] == '\\'; j-- {
+			n++
+		}
+		if n%2 == 0 {
+			s.pos = i + 1
+			return i, true
+		}
+	}
+	return 0, false
+}
+
+// countMembers counts the members of the object at s.pos (an estimate for
+// sizing maps; 0 when it is not one), without moving s.pos.
+func (s *linkScanner) countMembers() int {
+	s.ws()
+	start, n, nest := s.pos, 0, 0
+	defer func() { s.pos = start }()
+	for s.pos < len(s.data) {
+		switch s.data[s.pos] {
+		case '"':
+			if _, ok := s.rawString(); !ok {
+				return 0
+			}
+			continue
+		case '{', '[':
+			nest++
+		case ':':
+			if nest == 1 {
+				n++
+			}
+		case '}', ']':
+			if nest--; nest == 0 {
+				return n
+			}
+		}
+		s.pos++
+	}
+	return 0
+}
