@@ -209,11 +209,12 @@ func (c *chain) readLink(name string) (*intoto.Document, error) {
 // verifyLinks checks each link's signature by the key it is named after,
 // its type and its name, and the number of distinct signers.
 func (c *chain) verifyLinks(ctx context.Context) error {
+	reasons := c.checkAll(ctx)
 	for i, s := range c.lay.Steps {
 		rep := &c.rep.Steps[i]
-		for _, cand := range c.found[i] {
+		for j, cand := range c.found[i] {
 			cand.check = findCheck(rep, cand.file)
-			if reason := c.checkLink(&s, cand); reason != "" {
+			if reason := reasons[i][j]; reason != "" {
 				cand.check.Status, cand.check.Reason = StatusRejected, reason
 				continue
 			}
@@ -225,6 +226,32 @@ func (c *chain) verifyLinks(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// checkAll checks every candidate link (signature, type, name) on as many
+// goroutines as there are CPUs: verifying signatures over large links
+// hashes all of their bytes. It returns the reasons by step and
+// candidate, "" for links that count.
+func (c *chain) checkAll(ctx context.Context) [][]string {
+	reasons := make([][]string, len(c.found))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	for i := range c.found {
+		reasons[i] = make([]string, len(c.found[i]))
+		for j, cand := range c.found[i] {
+			if ctx.Err() != nil {
+				reasons[i][j] = ctx.Err().Error()
+				continue
+			}
+			sem <- struct{}{}
+			wg.Go(func() {
+				defer func() { <-sem }()
+				reasons[i][j] = c.checkLink(&c.lay.Steps[i], cand)
+			})
+		}
+	}
+	wg.Wait()
+	return reasons
 }
 
 func findCheck(rep *StepReport, file string) *LinkCheck {
