@@ -279,6 +279,24 @@ func (d *Document) DecodedLink() (*Link, error) {
 	return d.Link()
 }
 
+// SortedPaths returns the materials' and products' paths of the link that
+// ReadDocument decoded, in sorted order, when the file listed them sorted
+// (as the reference and Signet write links); ok is false otherwise. The
+// slices are shared and must not be modified.
+func (d *Document) SortedPaths() (materials, products []string, ok bool) {
+	if d.metablock == nil || d.link == nil {
+		return nil, nil, false
+	}
+	p := d.metablock.cache.paths
+	if p[0] == nil || p[1] == nil || len(p[0]) != len(d.link.Materials) || len(p[1]) != len(d.link.Products) {
+		return nil, nil, false
+	}
+	if _, _, fresh := d.metablock.cached(); !fresh {
+		return nil, nil, false
+	}
+	return p[0], p[1], true
+}
+
 // Link decodes the payload as a link.
 func (d *Document) Link() (*Link, error) {
 	l, err := DecodeLink(d.PayloadJSON())

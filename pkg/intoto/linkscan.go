@@ -66,6 +66,7 @@ func readLinkMetablockFast(data []byte, owned bool) (*Metablock, bool) {
 		return nil, false
 	}
 	m.cache.src, m.cache.canonical, m.cache.typ, m.cache.link = stampOf(m.Signed), c, TypeLink, link
+	m.cache.paths = s.order
 	return m, true
 }
 
@@ -87,6 +88,9 @@ type linkScanner struct {
 	text   string
 	pos    int
 	intern map[[2]string]DigestSet
+	// order holds the materials' and products' paths in file order while
+	// they are sorted, nil once they are not.
+	order [2][]string
 }
 
 func (s *linkScanner) ws() {
@@ -175,9 +179,9 @@ func (s *linkScanner) link() *Link {
 		case "name":
 			l.Name, ok = s.str()
 		case "materials":
-			l.Materials, ok = s.artifacts()
+			l.Materials, s.order[0], ok = s.artifacts()
 		case "products":
-			l.Products, ok = s.artifacts()
+			l.Products, s.order[1], ok = s.artifacts()
 		case "command":
 			l.Command, ok = s.strings()
 		case "byproducts":
@@ -195,12 +199,13 @@ func (s *linkScanner) link() *Link {
 
 // artifacts reads an artifact map whose digest sets hold one hash each,
 // sharing equal digest sets as the general decoder does.
-func (s *linkScanner) artifacts() (ArtifactMap, bool) {
+func (s *linkScanner) artifacts() (ArtifactMap, []string, bool) {
 	n := s.countMembers()
 	if s.intern == nil {
 		s.intern = make(map[[2]string]DigestSet, n)
 	}
 	am := make(ArtifactMap, n)
+	order := make([]string, 0, n)
 	ok := s.object(func(name string) bool {
 		if _, dup := am[name]; dup || !s.byte('{') {
 			return false
@@ -220,9 +225,16 @@ func (s *linkScanner) artifacts() (ArtifactMap, bool) {
 			s.intern[key] = ds
 		}
 		am[name] = ds
+		if order != nil {
+			if len(order) > 0 && order[len(order)-1] >= name {
+				order = nil
+			} else {
+				order = append(order, name)
+			}
+		}
 		return true
 	})
-	return am, ok
+	return am, order, ok
 }
 
 // strings reads an array of strings.

@@ -33,6 +33,9 @@ type Metablock struct {
 		canonical []byte
 		typ       string
 		link      *Link // the link Signed was made from (NewMetablock), if any
+		// paths are link's material and product paths in sorted order,
+		// when the decoder found them sorted in the file (nil otherwise).
+		paths [2][]string
 	}
 }
 

@@ -67,8 +67,10 @@ type chain struct {
 	// found holds, per step, the links that were read, in the order of
 	// the step's authorized keys.
 	found [][]*candidate
-	// reduced is the first accepted link of each step, by step name.
+	// reduced is the first accepted link of each step, by step name, and
+	// sorted its paths when known.
 	reduced apply.Links
+	sorted  map[string][2][]string
 }
 
 // candidate is one link file of a step.
@@ -79,8 +81,11 @@ type candidate struct {
 	file  string
 	doc   *intoto.Document
 	link  *intoto.Link // the link, or a sublayout's summary link
-	fp    string       // the signer's public key fingerprint
-	check *LinkCheck
+	// sorted are the link's material and product paths in order, when the
+	// decoder had them (nil otherwise).
+	sorted [2][]string
+	fp     string // the signer's public key fingerprint
+	check  *LinkCheck
 }
 
 func (c *chain) run(ctx context.Context, items []item) error {
@@ -279,6 +284,9 @@ func (c *chain) checkLink(s *intoto.Step, cand *candidate) string {
 				"the reference implementation does not check this, Signet does)", l.Name, s.Name)
 		}
 		cand.link = l
+		if m, p, ok := cand.doc.SortedPaths(); ok {
+			cand.sorted = [2][]string{m, p}
+		}
 	case intoto.TypeLayout:
 		// A sublayout; verified by sublayouts.
 	default:
@@ -415,7 +423,7 @@ func (c *chain) sublayouts(ctx context.Context) error {
 					Err: fmt.Errorf("%w: sublayout %s (links in %s/): %w", ErrSublayout, cand.file, path.Join(".", dir), e.Err)}
 			}
 			l.Name = s.Name
-			cand.link = l
+			cand.link, cand.sorted = l, [2][]string{}
 		}
 	}
 	return nil

@@ -34,6 +34,10 @@ func (c *chain) thresholds(context.Context) error {
 			}
 		}
 		c.reduced[s.Name] = acc[0].link
+		if c.sorted == nil {
+			c.sorted = map[string][2][]string{}
+		}
+		c.sorted[s.Name] = acc[0].sorted
 	}
 	return nil
 }
@@ -120,7 +124,9 @@ func (c *chain) rules(items []item, links apply.Links, stage Stage, sink ruleSin
 		sem <- struct{}{}
 		wg.Go(func() {
 			defer func() { <-sem }()
-			ctx := apply.Context{Item: it.name, Materials: own.Materials, Products: own.Products, Links: links}
+			sorted := c.sorted[strings.TrimPrefix(it.name, c.prefix)]
+			ctx := apply.Context{Item: it.name, Materials: own.Materials, Products: own.Products, Links: links,
+				SortedMaterials: sorted[0], SortedProducts: sorted[1]}
 			res, err := apply.Rules(rules, src, ctx)
 			out[k] = outcome{rep: ruleReport(res, err), err: err, ran: true}
 		})

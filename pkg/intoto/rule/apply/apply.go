@@ -44,6 +44,11 @@ type Context struct {
 	// link is known (every MATCH consumes nothing). It should also know the
 	// item itself, as the reference's lookup always does.
 	Links LinkLookup
+	// SortedMaterials and SortedProducts, when not nil, are the keys of
+	// Materials and Products in sorted order, which callers that decoded
+	// them in order pass to save sorting them again. They are not copied
+	// and must not be modified.
+	SortedMaterials, SortedProducts []string
 }
 
 // applier holds the state of one Rules call.
@@ -138,7 +143,13 @@ func newApplier(source rule.Destination, c Context) (*applier, error) {
 	default:
 		return nil, fmt.Errorf("%w: the artifact source must be rule.Materials or rule.Products, got %v", ErrInvalidInput, source)
 	}
-	a.paths = sortedKeys(a.artifact)
+	a.paths = c.SortedMaterials
+	if source == rule.Products {
+		a.paths = c.SortedProducts
+	}
+	if a.paths == nil || len(a.paths) != len(a.artifact) {
+		a.paths = sortedKeys(a.artifact)
+	}
 	a.alive = make([]bool, len(a.paths))
 	for j := range a.alive {
 		a.alive[j] = true
