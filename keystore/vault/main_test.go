@@ -1,25 +1,20 @@
 package vault
 
 import (
-	"bufio"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
-	"fmt"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"strconv"
-	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/hashicorp/vault/api"
 
 	"github.com/signet-dev/signet/keystore"
+	"github.com/signet-dev/signet/softhsm-test/vaultdevtest"
 )
 
 // testVault is the server the integration tests use: bin/vaultdev started
@@ -45,14 +40,6 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// vaultdevPath finds bin/vaultdev: $SIGNET_BIN, else the repository's bin/.
-func vaultdevPath() string {
-	if dir := os.Getenv("SIGNET_BIN"); dir != "" {
-		return filepath.Join(dir, "vaultdev")
-	}
-	return filepath.Join("..", "..", "bin", "vaultdev")
-}
-
 func startVault() (stop func(), err error) {
 	if os.Getenv("SIGNET_VAULT_EXTERNAL") == "1" {
 		testVault.addr, testVault.token = os.Getenv("VAULT_ADDR"), os.Getenv("VAULT_TOKEN")
@@ -61,55 +48,13 @@ func startVault() (stop func(), err error) {
 		}
 		return nil, nil
 	}
-	bin := vaultdevPath()
-	if _, err := os.Stat(bin); err != nil {
-		return nil, fmt.Errorf("no Vault test server at %s: run `make vaultdev` (builds it; the first build takes minutes)", bin)
-	}
 	// The conformance suite signs 1 MiB messages, which ed25519 keys send
 	// whole: raise the listener limit (and Config.MaxMessageSize).
-	cmd := exec.Command(bin, "-addr", "127.0.0.1:0", "-max-json-string-length", strconv.Itoa(4<<20))
-	out, err := cmd.StdoutPipe()
+	s, stop, err := vaultdevtest.Launch("-max-json-string-length", strconv.Itoa(4<<20))
 	if err != nil {
 		return nil, err
 	}
-	cmd.Stderr = os.Stderr
-	if err := cmd.Start(); err != nil {
-		return nil, fmt.Errorf("starting %s: %w", bin, err)
-	}
-	stop = func() {
-		_ = cmd.Process.Signal(syscall.SIGTERM)
-		done := make(chan struct{})
-		go func() { _ = cmd.Wait(); close(done) }()
-		select {
-		case <-done:
-		case <-time.After(10 * time.Second):
-			_ = cmd.Process.Kill()
-			<-done
-		}
-	}
-	line := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(out)
-		if sc.Scan() {
-			line <- sc.Text()
-		}
-		close(line)
-	}()
-	select {
-	case l := <-line:
-		for _, f := range strings.Fields(l) {
-			if v, ok := strings.CutPrefix(f, "addr="); ok {
-				testVault.addr = v
-			} else if v, ok := strings.CutPrefix(f, "token="); ok {
-				testVault.token = v
-			}
-		}
-	case <-time.After(60 * time.Second):
-	}
-	if testVault.addr == "" || testVault.token == "" {
-		stop()
-		return nil, fmt.Errorf("%s did not print its ready line", bin)
-	}
+	testVault.addr, testVault.token = s.Addr, s.Token
 	return stop, nil
 }
 
@@ -120,7 +65,7 @@ func needVault(tb testing.TB) {
 	if testVault.skip == "" {
 		return
 	}
-	if os.Getenv("CI") != "" || os.Getenv("VAULT_REQUIRED") == "1" {
+	if vaultdevtest.Required() {
 		tb.Fatalf("Vault is required (CI or VAULT_REQUIRED=1) but unavailable: %s", testVault.skip)
 	}
 	tb.Skipf("skipping Vault test: %s", testVault.skip)

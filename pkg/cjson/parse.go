@@ -103,27 +103,14 @@ func (c *canonicalizer) sortedObject(dst []byte, depth int) (out []byte, sorted 
 	dst = append(dst, '{')
 	var prev []byte
 	for first := true; ; first = false {
-		c.skipSpace()
-		if c.pos < len(c.data) && c.data[c.pos] == '}' && first {
-			c.pos++
-			return append(dst, '}'), true, nil
-		}
-		if c.pos >= len(c.data) || c.data[c.pos] != '"' {
-			return dst, false, c.errorf("expected an object key")
-		}
-		k, err := c.key()
-		if err != nil {
-			return dst, false, err
+		k, empty, err := c.memberKey(first)
+		if err != nil || empty {
+			return append(dst, '}'), err == nil, err
 		}
 		if !first && bytes.Compare(prev, k) >= 0 {
 			return dst, false, nil
 		}
 		prev = k
-		c.skipSpace()
-		if c.pos >= len(c.data) || c.data[c.pos] != ':' {
-			return dst, false, c.errorf("expected ':' after an object key")
-		}
-		c.pos++
 		if !first {
 			dst = append(dst, ',')
 		}
@@ -132,17 +119,48 @@ func (c *canonicalizer) sortedObject(dst []byte, depth int) (out []byte, sorted 
 		if dst, err = c.value(dst, depth+1); err != nil {
 			return dst, false, err
 		}
-		c.skipSpace()
-		if c.pos < len(c.data) && c.data[c.pos] == ',' {
-			c.pos++
-			continue
+		if more, err := c.memberEnd(); err != nil || !more {
+			return append(dst, '}'), err == nil, err
 		}
-		if c.pos < len(c.data) && c.data[c.pos] == '}' {
-			c.pos++
-			return append(dst, '}'), true, nil
-		}
-		return dst, false, c.errorf("expected ',' or '}' in an object")
 	}
+}
+
+// memberKey reads an object member's key and the colon after it (first:
+// the object may be empty; empty reports "{}"), leaving c.pos at the
+// value.
+func (c *canonicalizer) memberKey(first bool) (key []byte, empty bool, err error) {
+	c.skipSpace()
+	if first && c.pos < len(c.data) && c.data[c.pos] == '}' {
+		c.pos++
+		return nil, true, nil
+	}
+	if c.pos >= len(c.data) || c.data[c.pos] != '"' {
+		return nil, false, c.errorf("expected an object key")
+	}
+	if key, err = c.key(); err != nil {
+		return nil, false, err
+	}
+	c.skipSpace()
+	if c.pos >= len(c.data) || c.data[c.pos] != ':' {
+		return nil, false, c.errorf("expected ':' after an object key")
+	}
+	c.pos++
+	c.skipSpace()
+	return key, false, nil
+}
+
+// memberEnd reads the ',' after a member (more) or the object's '}'.
+func (c *canonicalizer) memberEnd() (more bool, err error) {
+	c.skipSpace()
+	if c.pos < len(c.data) && c.data[c.pos] == ',' {
+		c.pos++
+		return true, nil
+	}
+	if c.pos < len(c.data) && c.data[c.pos] == '}' {
+		c.pos++
+		return false, nil
+	}
+	return false, c.errorf("expected ',' or '}' in an object")
 }
 
 // sortObject canonicalises an object whose keys are not in order.
@@ -151,39 +169,25 @@ func (c *canonicalizer) sortObject(dst []byte, depth int) ([]byte, error) {
 	base := len(c.stack)
 	defer func() { c.stack = c.stack[:base] }()
 	for first := true; ; first = false {
-		c.skipSpace()
-		if c.pos < len(c.data) && c.data[c.pos] == '}' && first {
-			c.pos++
-			break
-		}
-		if c.pos >= len(c.data) || c.data[c.pos] != '"' {
-			return dst, c.errorf("expected an object key")
-		}
-		k, err := c.key()
+		k, empty, err := c.memberKey(first)
 		if err != nil {
 			return dst, err
 		}
-		c.skipSpace()
-		if c.pos >= len(c.data) || c.data[c.pos] != ':' {
-			return dst, c.errorf("expected ':' after an object key")
+		if empty {
+			break
 		}
-		c.pos++
-		c.skipSpace()
 		start := c.pos
 		if err := c.skipValue(); err != nil {
 			return dst, err
 		}
 		c.stack = append(c.stack, member{key: k, start: start, end: c.pos})
-		c.skipSpace()
-		if c.pos < len(c.data) && c.data[c.pos] == ',' {
-			c.pos++
-			continue
+		more, err := c.memberEnd()
+		if err != nil {
+			return dst, err
 		}
-		if c.pos < len(c.data) && c.data[c.pos] == '}' {
-			c.pos++
+		if !more {
 			break
 		}
-		return dst, c.errorf("expected ',' or '}' in an object")
 	}
 	end, n := c.pos, len(c.stack)-base
 	if !slices.IsSortedFunc(c.stack[base:], compareKeys) {

@@ -1,12 +1,14 @@
 // Package vaultdevtest starts bin/vaultdev, the real Vault test server of
-// softhsm-test/vaultdev, for tests outside keystore/vault: Start returns
-// its address and root token and stops it when the test ends. Without the
-// binary (`make vaultdev` builds it) the test fails when $CI or
-// VAULT_REQUIRED=1 is set, and is skipped otherwise.
+// softhsm-test/vaultdev, for tests: Start runs one for a test and stops it
+// when the test ends; Launch runs one for a whole test binary (TestMain).
+// Without the binary (`make vaultdev` builds it) Start fails the test when
+// $CI or VAULT_REQUIRED=1 is set, and skips it otherwise.
 package vaultdevtest
 
 import (
 	"bufio"
+	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -32,26 +34,33 @@ func Path() string {
 	return filepath.Join(filepath.Dir(file), "..", "..", "bin", "vaultdev")
 }
 
-// Start starts a vaultdev on a free loopback port for the test.
-func Start(tb testing.TB) Server {
-	tb.Helper()
+// Required reports whether the environment says the real Vault path must
+// run ($CI or VAULT_REQUIRED=1), so that a missing server fails tests.
+func Required() bool {
+	return os.Getenv("CI") != "" || os.Getenv("VAULT_REQUIRED") == "1"
+}
+
+// ErrNoServer means bin/vaultdev does not exist.
+var ErrNoServer = errors.New("no Vault test server: run `make vaultdev` (the first build takes minutes)")
+
+// Launch starts bin/vaultdev on a free loopback port with extra flags and
+// waits for its ready line. stop terminates it (SIGTERM, then SIGKILL
+// after 10 s).
+func Launch(args ...string) (s Server, stop func(), err error) {
 	bin := Path()
 	if _, err := os.Stat(bin); err != nil {
-		msg := "no Vault test server at " + bin + ": run `make vaultdev`"
-		if os.Getenv("CI") != "" || os.Getenv("VAULT_REQUIRED") == "1" {
-			tb.Fatal(msg)
-		}
-		tb.Skip(msg)
+		return Server{}, nil, fmt.Errorf("%w (looked for %s)", ErrNoServer, bin)
 	}
-	cmd := exec.Command(bin, "-addr", "127.0.0.1:0")
+	cmd := exec.Command(bin, append([]string{"-addr", "127.0.0.1:0"}, args...)...)
 	out, err := cmd.StdoutPipe()
 	if err != nil {
-		tb.Fatal(err)
+		return Server{}, nil, err
 	}
+	cmd.Stderr = os.Stderr
 	if err := cmd.Start(); err != nil {
-		tb.Fatalf("starting %s: %v", bin, err)
+		return Server{}, nil, fmt.Errorf("starting %s: %w", bin, err)
 	}
-	tb.Cleanup(func() {
+	stop = func() {
 		_ = cmd.Process.Signal(syscall.SIGTERM)
 		done := make(chan struct{})
 		go func() { _ = cmd.Wait(); close(done) }()
@@ -61,7 +70,7 @@ func Start(tb testing.TB) Server {
 			_ = cmd.Process.Kill()
 			<-done
 		}
-	})
+	}
 	line := make(chan string, 1)
 	go func() {
 		sc := bufio.NewScanner(out)
@@ -70,20 +79,41 @@ func Start(tb testing.TB) Server {
 		}
 		close(line)
 	}()
-	var s Server
 	select {
 	case l := <-line:
-		for _, f := range strings.Fields(l) {
-			if v, ok := strings.CutPrefix(f, "addr="); ok {
-				s.Addr = v
-			} else if v, ok := strings.CutPrefix(f, "token="); ok {
-				s.Token = v
-			}
-		}
+		s = parseReady(l)
 	case <-time.After(60 * time.Second):
 	}
 	if s.Addr == "" || s.Token == "" {
-		tb.Fatalf("%s did not print its ready line", bin)
+		stop()
+		return Server{}, nil, fmt.Errorf("%s did not print its ready line", bin)
 	}
+	return s, stop, nil
+}
+
+// parseReady reads "vaultdev ready addr=... token=...".
+func parseReady(line string) Server {
+	var s Server
+	for _, f := range strings.Fields(line) {
+		if v, ok := strings.CutPrefix(f, "addr="); ok {
+			s.Addr = v
+		} else if v, ok := strings.CutPrefix(f, "token="); ok {
+			s.Token = v
+		}
+	}
+	return s
+}
+
+// Start starts a vaultdev for the test and stops it when the test ends.
+func Start(tb testing.TB, args ...string) Server {
+	tb.Helper()
+	s, stop, err := Launch(args...)
+	if errors.Is(err, ErrNoServer) && !Required() {
+		tb.Skip(err)
+	}
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(stop)
 	return s
 }

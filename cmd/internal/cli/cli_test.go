@@ -16,8 +16,14 @@ type out struct {
 
 func runCLI(t *testing.T, secret string, args ...string) out {
 	t.Helper()
+	return runCLIEnv(t, Env{}, secret, args...)
+}
+
+// runCLIEnv runs signet with env (its streams replaced by buffers).
+func runCLIEnv(t *testing.T, env Env, secret string, args ...string) out {
+	t.Helper()
 	var stdout, stderr bytes.Buffer
-	env := Env{Stdin: strings.NewReader(""), Stdout: &stdout, Stderr: &stderr}
+	env.Stdin, env.Stdout, env.Stderr = strings.NewReader(""), &stdout, &stderr
 	if secret != "" {
 		env.AskSecret = func(string) ([]byte, error) { return []byte(secret), nil }
 	}

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"bytes"
-	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,13 +12,7 @@ import (
 
 func runKeyCLI(t *testing.T, secret string, args ...string) out {
 	t.Helper()
-	var stdout, stderr bytes.Buffer
-	env := Env{Stdin: strings.NewReader(""), Stdout: &stdout, Stderr: &stderr, Keys: keyuri.New(keyuri.Config{})}
-	if secret != "" {
-		env.AskSecret = func(string) ([]byte, error) { return []byte(secret), nil }
-	}
-	code := Main(context.Background(), args, env)
-	return out{code, stdout.String(), stderr.String()}
+	return runCLIEnv(t, Env{Keys: keyuri.New(keyuri.Config{})}, secret, args...)
 }
 
 func TestKeyCommandsFileBackend(t *testing.T) {
