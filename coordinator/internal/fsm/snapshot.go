@@ -1,0 +1,106 @@
+package fsm
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/hashicorp/raft"
+
+	"github.com/signet-dev/signet/coordinator/internal/state"
+)
+
+// Snapshot format identifiers.
+const (
+	SnapshotFormat  = "signet-coordinator-state"
+	SnapshotVersion = 1
+)
+
+// Errors of Restore; test them with errors.Is.
+var (
+	// ErrSnapshot means a snapshot could not be read: not JSON, another
+	// format, an unknown version, or a state that does not validate.
+	ErrSnapshot = errors.New("bad snapshot")
+	// ErrSnapshotTooLarge means the snapshot exceeds Options.MaxSnapshotSize.
+	ErrSnapshotTooLarge = errors.New("snapshot too large")
+)
+
+type snapshotFile struct {
+	Format  string          `json:"format"`
+	Version int             `json:"version"`
+	Index   uint64          `json:"index"`
+	State   json.RawMessage `json:"state"`
+}
+
+type snapshot struct{ data []byte }
+
+// Snapshot serialises the whole state now (raft calls it between Applies),
+// so that Persist can write it while Apply continues.
+func (f *FSM) Snapshot() (raft.FSMSnapshot, error) {
+	f.mu.RLock()
+	defer f.mu.RUnlock()
+	st, err := f.st.Marshal()
+	if err != nil {
+		return nil, fmt.Errorf("snapshot: encoding the state: %w", err)
+	}
+	data, err := json.Marshal(snapshotFile{Format: SnapshotFormat, Version: SnapshotVersion, Index: f.index, State: st})
+	if err != nil {
+		return nil, fmt.Errorf("snapshot: %w", err)
+	}
+	return &snapshot{data: data}, nil
+}
+
+// Persist writes the snapshot to sink.
+func (s *snapshot) Persist(sink raft.SnapshotSink) error {
+	if _, err := sink.Write(s.data); err != nil {
+		return errors.Join(fmt.Errorf("writing snapshot: %w", err), sink.Cancel())
+	}
+	return sink.Close()
+}
+
+// Release does nothing; the snapshot is plain memory.
+func (s *snapshot) Release() {}
+
+// Restore replaces the state with a snapshot's. On error the state is left
+// as it was.
+func (f *FSM) Restore(rc io.ReadCloser) error {
+	defer rc.Close()
+	data, err := io.ReadAll(io.LimitReader(rc, f.opts.MaxSnapshotSize+1))
+	if err != nil {
+		return fmt.Errorf("%w: reading: %w", ErrSnapshot, err)
+	}
+	if int64(len(data)) > f.opts.MaxSnapshotSize {
+		return fmt.Errorf("%w: more than %d bytes", ErrSnapshotTooLarge, f.opts.MaxSnapshotSize)
+	}
+	st, index, err := decodeSnapshot(data)
+	if err != nil {
+		return err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.st, f.index = st, index
+	f.restores++
+	close(f.moved)
+	f.moved = make(chan struct{})
+	return nil
+}
+
+func decodeSnapshot(data []byte) (*state.State, uint64, error) {
+	var sf snapshotFile
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&sf); err != nil {
+		return nil, 0, fmt.Errorf("%w: %v", ErrSnapshot, err)
+	}
+	if sf.Format != SnapshotFormat || sf.Version != SnapshotVersion {
+		return nil, 0, fmt.Errorf("%w: format %q version %d, want %q version %d (a newer Signet wrote it? upgrade this node)",
+			ErrSnapshot, sf.Format, sf.Version, SnapshotFormat, SnapshotVersion)
+	}
+	st, err := state.Unmarshal(sf.State)
+	if err != nil {
+		return nil, 0, fmt.Errorf("%w: %w", ErrSnapshot, err)
+	}
+	return st, sf.Index, nil
+}
