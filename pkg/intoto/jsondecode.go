@@ -18,7 +18,7 @@ type decoder struct {
 	// digests interns single-hash digest sets across a document's
 	// artifact maps: an unchanged file is both a material and a product,
 	// and one map is enough for both.
-	digests map[[2]string]DigestSet
+	digests *digestInterner
 }
 
 func (d *decoder) fail(path, format string, args ...any) {
@@ -202,7 +202,7 @@ func (d *decoder) artifactMap(n *node, path string) ArtifactMap {
 		return nil
 	}
 	if d.digests == nil {
-		d.digests = make(map[[2]string]DigestSet, len(n.kids)/2)
+		d.digests = newDigestInterner(len(n.kids) / 2)
 	}
 	if am, ok := fastArtifactMap(n, d.digests); ok {
 		return am
@@ -213,7 +213,7 @@ func (d *decoder) artifactMap(n *node, path string) ArtifactMap {
 	return am
 }
 
-func fastArtifactMap(n *node, intern map[[2]string]DigestSet) (ArtifactMap, bool) {
+func fastArtifactMap(n *node, intern *digestInterner) (ArtifactMap, bool) {
 	if n.kind != kindObject {
 		return nil, false
 	}
@@ -228,12 +228,7 @@ func fastArtifactMap(n *node, intern map[[2]string]DigestSet) (ArtifactMap, bool
 			if alg == "" || v.kind != kindString || !isHex(v.str) {
 				return nil, false
 			}
-			key := [2]string{alg, v.str}
-			ds, ok := intern[key]
-			if !ok {
-				ds = DigestSet{alg: v.str}
-				intern[key] = ds
-			}
+			ds := intern.get(alg, v.str)
 			am[name] = ds
 			continue
 		}

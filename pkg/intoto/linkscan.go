@@ -87,7 +87,7 @@ type linkScanner struct {
 	data   []byte
 	text   string
 	pos    int
-	intern map[[2]string]DigestSet
+	intern *digestInterner
 	// order holds the materials' and products' paths in file order while
 	// they are sorted, nil once they are not.
 	order [2][]string
@@ -202,7 +202,7 @@ func (s *linkScanner) link() *Link {
 func (s *linkScanner) artifacts() (ArtifactMap, []string, bool) {
 	n := s.countMembers()
 	if s.intern == nil {
-		s.intern = make(map[[2]string]DigestSet, n)
+		s.intern = newDigestInterner(n)
 	}
 	am := make(ArtifactMap, n)
 	order := make([]string, 0, n)
@@ -218,12 +218,7 @@ func (s *linkScanner) artifacts() (ArtifactMap, []string, bool) {
 		if !ok || !isHex(h) || !s.byte('}') {
 			return false
 		}
-		key := [2]string{alg, h}
-		ds, found := s.intern[key]
-		if !found {
-			ds = DigestSet{alg: h}
-			s.intern[key] = ds
-		}
+		ds := s.intern.get(alg, h)
 		am[name] = ds
 		if order != nil {
 			if len(order) > 0 && order[len(order)-1] >= name {
