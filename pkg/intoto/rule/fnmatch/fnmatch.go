@@ -2,6 +2,7 @@ package fnmatch
 
 import (
 	"slices"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -37,6 +38,10 @@ type Pattern struct {
 	src     string
 	ops     []op
 	literal bool // the pattern has no special tokens: compare strings
+	// oneStar: the pattern is valid UTF-8 and is prefix "*" suffix with
+	// literal prefix and suffix ("src/*", "*.go", "*"): compare bytes.
+	oneStar        bool
+	prefix, suffix string
 }
 
 // Compile compiles pattern. Every string is a valid pattern.
@@ -68,7 +73,40 @@ func Compile(pattern string) *Pattern {
 			p.ops = append(p.ops, op{kind: opLiteral, r: c})
 		}
 	}
+	p.oneStar, p.prefix, p.suffix = oneStar(pattern, p.ops)
 	return p
+}
+
+// oneStar reports whether ops are literals around exactly one star, in a
+// valid UTF-8 pattern, and returns the literal text before and after it.
+// Matching such a pattern is then a prefix and suffix test on bytes: a
+// valid UTF-8 suffix starts at a character boundary of any name that ends
+// with it, so bytes and characters agree (invalid bytes of the name can
+// only fall under the star).
+func oneStar(pattern string, ops []op) (bool, string, string) {
+	if !utf8.ValidString(pattern) {
+		return false, "", ""
+	}
+	star := -1
+	for i, o := range ops {
+		switch {
+		case o.kind == opStar && star < 0:
+			star = i
+		case o.kind != opLiteral:
+			return false, "", ""
+		}
+	}
+	if star < 0 {
+		return false, "", ""
+	}
+	text := func(ops []op) string {
+		b := make([]rune, len(ops))
+		for i, o := range ops {
+			b[i] = o.r
+		}
+		return string(b)
+	}
+	return true, text(ops[:star]), text(ops[star+1:])
 }
 
 // String returns the pattern as given to Compile.
@@ -78,6 +116,10 @@ func (p *Pattern) String() string { return p.src }
 func (p *Pattern) Match(name string) bool {
 	if p.literal {
 		return name == p.src
+	}
+	if p.oneStar {
+		return len(name) >= len(p.prefix)+len(p.suffix) &&
+			strings.HasPrefix(name, p.prefix) && strings.HasSuffix(name, p.suffix)
 	}
 	return p.match(name)
 }

@@ -146,8 +146,13 @@ func FuzzMatch(f *testing.F) {
 	for _, s := range []string{"", "*", "?", "[a-c]", "[!a]", "[]]", "[", "[b-a]", "[!b-a-z]", "a\\*", "é", "\xff"} {
 		f.Add(s, "abc")
 	}
+	f.Add("src/*", "src/\xe2\x82")
+	f.Add("*€", "\xe2\xe2\x82\xac")
 	f.Fuzz(func(t *testing.T, pattern, name string) {
 		got := Match(name, pattern)
+		if p := Compile(pattern); p.match(name) != got {
+			t.Fatalf("fast path disagrees with the general matcher for %q, %q: %v", pattern, name, got)
+		}
 		if !strings.ContainsAny(pattern, "*?[") && got != (name == pattern) {
 			t.Fatalf("literal pattern %q vs %q: got %v", pattern, name, got)
 		}
