@@ -94,7 +94,9 @@ func Parse(data []byte) (*Config, error) {
 
 // Validate checks the configuration.
 func (c *Config) Validate() error {
-	bad := func(format string, a ...any) error { return fmt.Errorf("%w: "+format, append([]any{ErrInvalid}, a...)...) }
+	bad := func(format string, a ...any) error {
+		return fmt.Errorf("%w: "+format, append([]any{ErrInvalid}, a...)...)
+	}
 	if len(c.Coordinators) == 0 {
 		return bad("coordinators: list at least one coordinator URL")
 	}

@@ -39,9 +39,12 @@ type Record struct {
 	RequestID string `json:"request_id"`
 	KeyID     string `json:"key_id"`
 	// Digest is the hex SHA-256 of the exact bytes signed.
-	Digest    string    `json:"digest"`
-	Signature []byte    `json:"signature"`
-	At        time.Time `json:"at"`
+	Digest    string `json:"digest"`
+	Signature []byte `json:"signature"`
+	// MetaSignature is the signature over the canonical JSON of a layout
+	// or link payload (legacy metablocks), when there is one.
+	MetaSignature []byte    `json:"meta_signature,omitempty"`
+	At            time.Time `json:"at"`
 }
 
 type key struct{ request, keyID string }
