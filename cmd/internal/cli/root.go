@@ -89,7 +89,7 @@ func NewRoot(env Env) *cobra.Command {
 	root.SetOut(env.Stdout)
 	root.SetErr(env.Stderr)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &flagError{err} })
-	root.AddCommand(newRunCmd(env), newRecordCmd(env), newMockCmd(env), newSignCmd(env), newKeygenCmd(env), newLayoutCmd(env), newVerifyCmd(env), newKeyCmd(env))
+	root.AddCommand(newRunCmd(env), newRecordCmd(env), newMockCmd(env), newSignCmd(env), newKeygenCmd(env), newLayoutCmd(env), newVerifyCmd(env), newKeyCmd(env), newAgentCmd(env))
 	return root
 }
 
