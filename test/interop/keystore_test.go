@@ -61,6 +61,13 @@ func TestKeyStoreSupplyChain(t *testing.T) {
 		"--layout-keys", "owner.pub", "--key-types", "ed25519"))
 	must(t, "signet verify", signet(t, dir, "signet", "verify", "--layout", "root.layout", "--key", "owner.pub"))
 
+	// The owner's key can also be named by URI: here a second owner
+	// signature made in Vault, checked without exporting the key first.
+	owner2 := "hashivault://transit/owner-2"
+	must(t, "owner key in Vault", signet(t, dir, "signet", "key", "generate", owner2, "--type", "ecdsa-p256"))
+	must(t, "second owner signs", signet(t, dir, "signet", "sign", "root.layout", "-k", owner2, "--append"))
+	must(t, "verify with a key URI", signet(t, dir, "signet", "verify", "--layout", "root.layout", "--key", "owner.pub", "--key", owner2))
+
 	// The builder's product changes after the build step.
 	if err := os.WriteFile(filepath.Join(dir, "app"), []byte("evil\n"), 0o644); err != nil {
 		t.Fatal(err)

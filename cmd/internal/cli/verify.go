@@ -47,7 +47,7 @@ func newVerifyCmd(env Env) *cobra.Command {
 			}
 			req := ops.VerifyLayoutRequest{Layout: layout, LinkDir: linkDir, LayoutThreshold: threshold, Params: ps,
 				InspectionTimeout: timeout, NoInspections: noInspections,
-				Notice: func(s string) { fmt.Fprintln(env.Stderr, "signet: "+s) }}
+				Notice: func(s string) { fmt.Fprintln(env.Stderr, "signet: "+s) }, Stores: env.Keys}
 			for _, p := range keyPaths {
 				req.Keys = append(req.Keys, ops.PublicKeyFile{Path: p})
 			}
@@ -79,7 +79,7 @@ func newVerifyCmd(env Env) *cobra.Command {
 	}
 	fs := cmd.Flags()
 	fs.StringVarP(&layout, "layout", "l", "", "signed root layout (metablock or DSSE)")
-	fs.StringArrayVarP(&keyPaths, "key", "k", nil, "owner public key: PEM or securesystemslib (repeatable)")
+	fs.StringArrayVarP(&keyPaths, "key", "k", nil, "owner public key: a PEM or securesystemslib file, or a key URI (repeatable)")
 	fs.StringArrayVarP(&gpgIDs, "gpg", "g", nil, "owner GPG key id (repeatable)")
 	fs.StringVar(&gpgHome, "gpg-home", "", "GPG home directory for --gpg")
 	fs.StringVar(&linkDir, "link-dir", ".", "directory holding the links")

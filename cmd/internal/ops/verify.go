@@ -11,6 +11,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/signet-dev/signet/cmd/internal/keyuri"
+	"github.com/signet-dev/signet/keystore"
 	"github.com/signet-dev/signet/pkg/intoto"
 	"github.com/signet-dev/signet/pkg/intoto/verify"
 	"github.com/signet-dev/signet/pkg/keys"
@@ -39,6 +41,9 @@ type VerifyLayoutRequest struct {
 	// Notice receives remarks about the inputs (a key file whose type is
 	// not the one given); nil drops them.
 	Notice func(string)
+	// Stores opens owner keys given as key URIs (their public half is
+	// used); nil refuses URIs.
+	Stores *keyuri.Stores
 }
 
 // VerifyLayout loads the layout and keys and verifies the supply chain.
@@ -54,6 +59,14 @@ func VerifyLayout(ctx context.Context, req VerifyLayoutRequest) (*verify.Report,
 	}
 	ks := make([]keys.Key, 0, len(req.Keys))
 	for _, f := range req.Keys {
+		if keyuri.IsURI(f.Path) {
+			k, err := publicKeyOfURI(ctx, req.Stores, f.Path)
+			if err != nil {
+				return nil, err
+			}
+			ks = append(ks, k)
+			continue
+		}
 		k, err := loadVerificationKey(f, req.Notice)
 		if err != nil {
 			return nil, err
@@ -173,4 +186,17 @@ func clipArg(s string) string {
 		return s[:60] + "..."
 	}
 	return s
+}
+
+// publicKeyOfURI returns the public key of a key held in a key store.
+func publicKeyOfURI(ctx context.Context, stores *keyuri.Stores, uri string) (keys.Key, error) {
+	if stores == nil {
+		return keys.Key{}, fmt.Errorf("%w: key URIs are not supported here; give a public key file", ErrUsage)
+	}
+	s, err := stores.Open(ctx, uri, keystore.Options{})
+	if err != nil {
+		return keys.Key{}, fmt.Errorf("owner key %s: %w", uri, err)
+	}
+	defer s.Close()
+	return s.Key(), nil
 }
