@@ -68,14 +68,7 @@ func (f *fakeCoordinator) Reject(_ context.Context, id, _, reason string) error 
 
 func newTestAgent(t *testing.T, policyYAML string, fc *fakeCoordinator) (*Agent, *Approvals, keys.Signer) {
 	t.Helper()
-	priv, err := keys.GenerateKey(keys.KeyTypeED25519, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := keys.NewSigner(priv, "")
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := newSigner(t)
 	pol, err := policy.Load([]byte(policyYAML))
 	if err != nil {
 		t.Fatal(err)

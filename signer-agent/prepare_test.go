@@ -120,3 +120,17 @@ func TestPrepareLayoutFacts(t *testing.T) {
 		t.Errorf("canonical layout is not JSON: %s", p.Canonical)
 	}
 }
+
+// newSigner returns a signer over a new ed25519 key.
+func newSigner(t *testing.T) keys.Signer {
+	t.Helper()
+	priv, err := keys.GenerateKey(keys.KeyTypeED25519, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := keys.NewSigner(priv, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}

@@ -8,19 +8,11 @@ import (
 
 	"github.com/signet-dev/signet/pkg/dsse"
 	"github.com/signet-dev/signet/pkg/intoto"
-	"github.com/signet-dev/signet/pkg/keys"
 	"github.com/signet-dev/signet/signer-agent/journal"
 )
 
 func TestSignOncePerRequest(t *testing.T) {
-	priv, err := keys.GenerateKey(keys.KeyTypeED25519, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := keys.NewSigner(priv, "")
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := newSigner(t)
 	dir := t.TempDir()
 	j, err := journal.Open(dir)
 	if err != nil {

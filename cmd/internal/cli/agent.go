@@ -24,7 +24,7 @@ func newAgentCmd(env Env) *cobra.Command {
 			"person's decision, which the running agent then carries out.",
 	}
 	cmd.PersistentFlags().StringVar(&stateDir, "state-dir", "/var/lib/signet-agent", "the agent's state directory")
-	open := func() (*signeragent.Approvals, error) { return signeragent.NewApprovals(stateDir) }
+	open := approvalsAt(func() (*signeragent.Approvals, error) { return signeragent.NewApprovals(stateDir) })
 	cmd.AddCommand(&cobra.Command{
 		Use: "pending", Short: "List the requests waiting for a person", Args: cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
@@ -49,11 +49,7 @@ func newAgentCmd(env Env) *cobra.Command {
 	cmd.AddCommand(&cobra.Command{
 		Use: "show ID", Short: "Show exactly what a pending request would sign", Args: cobra.ExactArgs(1),
 		RunE: func(_ *cobra.Command, args []string) error {
-			a, err := open()
-			if err != nil {
-				return err
-			}
-			p, err := a.Get(args[0])
+			_, p, err := open.pending(args[0])
 			if err != nil {
 				return err
 			}
@@ -67,7 +63,20 @@ func newAgentCmd(env Env) *cobra.Command {
 	return cmd
 }
 
-func decideCmd(env Env, open func() (*signeragent.Approvals, error), approve bool) *cobra.Command {
+// approvalsAt opens the approvals of the agent's state directory.
+type approvalsAt func() (*signeragent.Approvals, error)
+
+// pending opens the approvals and returns the pending request id.
+func (open approvalsAt) pending(id string) (*signeragent.Approvals, signeragent.Pending, error) {
+	a, err := open()
+	if err != nil {
+		return nil, signeragent.Pending{}, err
+	}
+	p, err := a.Get(id)
+	return a, p, err
+}
+
+func decideCmd(env Env, open approvalsAt, approve bool) *cobra.Command {
 	var digest, reason string
 	use, short := "approve ID --digest PREFIX", "Let the agent sign a pending request"
 	if !approve {
@@ -84,11 +93,7 @@ func decideCmd(env Env, open func() (*signeragent.Approvals, error), approve boo
 			if !approve && strings.TrimSpace(reason) == "" {
 				return usageErr("--reason is required: the requester sees it")
 			}
-			a, err := open()
-			if err != nil {
-				return err
-			}
-			p, err := a.Get(args[0])
+			a, p, err := open.pending(args[0])
 			if err != nil {
 				return err
 			}
