@@ -75,7 +75,7 @@ func typeOf(op state.Op) (Type, bool) {
 	case *state.Expire:
 		return TypeExpire, true
 	}
-	return 0, false
+	return tokenTypeOf(op)
 }
 
 // newOp returns an empty operation for t.
@@ -100,7 +100,7 @@ func newOp(t Type) state.Op {
 	case TypeExpire:
 		return &state.Expire{}
 	}
-	return nil
+	return newTokenOp(t)
 }
 
 // Encode returns the log entry for op: its type byte followed by its JSON.

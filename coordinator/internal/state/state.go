@@ -20,6 +20,8 @@ type State struct {
 	// it was counted for, so that it cannot be replayed onto another one.
 	UsedSigs map[string]string `json:"used_sigs"`
 	Audit    []AuditEntry      `json:"audit"`
+	// Tokens holds the API tokens by id (tokens.go); omitted when empty.
+	Tokens map[string]*Token `json:"tokens,omitempty"`
 }
 
 // New returns an empty state.
@@ -30,6 +32,7 @@ func New() *State {
 		Requests: map[string]*Request{},
 		UsedSigs: map[string]string{},
 		Audit:    []AuditEntry{},
+		Tokens:   map[string]*Token{},
 	}
 }
 
@@ -61,7 +64,7 @@ func (s *State) Apply(op Op) (Result, error) {
 	case *Expire:
 		return s.expire(o)
 	default:
-		return Result{}, fmt.Errorf("%w: %T", ErrUnknownCommand, op)
+		return s.applyToken(op)
 	}
 }
 

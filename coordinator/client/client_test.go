@@ -1,0 +1,104 @@
+package client
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/signet-dev/signet/coordinator/api"
+)
+
+func TestNewValidates(t *testing.T) {
+	for _, cfg := range []Config{
+		{},
+		{Endpoints: []string{"ftp://x"}},
+		{Endpoints: []string{"coordinator:8443"}},
+		{Endpoints: []string{"https://x"}, Token: "a b"},
+	} {
+		if _, err := New(cfg); !errors.Is(err, ErrConfig) {
+			t.Fatalf("New(%+v) = %v, want ErrConfig", cfg, err)
+		}
+	}
+}
+
+// answer is a fake node that answers every call with status and body.
+func answer(t *testing.T, hits *atomic.Int32, status int, body string) *httptest.Server {
+	t.Helper()
+	s := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		if got := r.Header.Get("Authorization"); got != "Bearer signet_tok" {
+			t.Errorf("Authorization = %q", got)
+		}
+		w.Header().Set(api.IndexHeader, "42")
+		w.WriteHeader(status)
+		fmt.Fprint(w, body)
+	}))
+	t.Cleanup(s.Close)
+	return s
+}
+
+func TestErrorsAndFailover(t *testing.T) {
+	var down, up atomic.Int32
+	unavailable := answer(t, &down, 503, `{"error":"no leader","code":"no_leader"}`)
+	ok := answer(t, &up, 200, `{"leader":true,"leader_addr":"x","index":42}`)
+	c, err := New(Config{Endpoints: []string{unavailable.URL, ok.URL}, Token: "signet_tok"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := c.Health(context.Background())
+	if err != nil || !h.Leader || h.Index != 42 {
+		t.Fatalf("Health = %+v, %v", h, err)
+	}
+	// the node that answered is tried first next time.
+	if _, err := c.Health(context.Background()); err != nil || down.Load() != 1 || up.Load() != 2 {
+		t.Fatalf("second call: %v; hits down=%d up=%d", err, down.Load(), up.Load())
+	}
+	for _, tc := range []struct {
+		status int
+		want   error
+	}{
+		{400, ErrBadRequest}, {401, ErrUnauthenticated}, {403, ErrForbidden}, {404, ErrNotFound},
+		{409, ErrConflict}, {410, ErrGone}, {413, ErrTooLarge},
+	} {
+		var n atomic.Int32
+		s := answer(t, &n, tc.status, `{"error":"because","code":"some_code"}`)
+		c, _ := New(Config{Endpoints: []string{s.URL, s.URL}, Token: "signet_tok"})
+		_, err := c.Keys(context.Background())
+		var e *Error
+		if !errors.Is(err, tc.want) || !errors.As(err, &e) || e.Code != "some_code" || e.Message != "because" {
+			t.Fatalf("status %d: err = %v, want %v", tc.status, err, tc.want)
+		}
+		if n.Load() != 1 {
+			t.Fatalf("status %d was retried on another node (%d calls)", tc.status, n.Load())
+		}
+	}
+	var n atomic.Int32
+	s := answer(t, &n, 503, `{}`)
+	c, _ = New(Config{Endpoints: []string{s.URL, s.URL}, Token: "signet_tok"})
+	if _, err := c.Keys(context.Background()); !errors.Is(err, ErrUnavailable) || n.Load() != 2 {
+		t.Fatalf("all nodes 503: %v after %d calls", err, n.Load())
+	}
+}
+
+func TestResponseBounded(t *testing.T) {
+	var n atomic.Int32
+	s := answer(t, &n, 200, `[`+strings.Repeat(`{},`, 1000)+`{}]`)
+	c, _ := New(Config{Endpoints: []string{s.URL}, Token: "signet_tok", MaxResponseSize: 100})
+	if _, err := c.Keys(context.Background()); !errors.Is(err, ErrTooLarge) {
+		t.Fatalf("oversize answer: %v, want ErrTooLarge", err)
+	}
+}
+
+func TestWaitReleasedEndsOnTerminal(t *testing.T) {
+	var n atomic.Int32
+	s := answer(t, &n, 200, `{"id":"r","phase":"rejected","files":[]}`)
+	c, _ := New(Config{Endpoints: []string{s.URL}, Token: "signet_tok"})
+	if _, err := c.WaitReleased(context.Background(), "r"); !errors.Is(err, ErrNotReleased) {
+		t.Fatalf("rejected request: %v, want ErrNotReleased", err)
+	}
+}
