@@ -3,7 +3,6 @@ package api_test
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http/httptest"
 	"sync"
@@ -16,7 +15,6 @@ import (
 	"github.com/signet-dev/signet/coordinator/api"
 	"github.com/signet-dev/signet/coordinator/client"
 	"github.com/signet-dev/signet/coordinator/internal/fsm"
-	"github.com/signet-dev/signet/coordinator/internal/state"
 	"github.com/signet-dev/signet/pkg/dsse"
 	"github.com/signet-dev/signet/pkg/intoto"
 	"github.com/signet-dev/signet/pkg/keys"
@@ -307,9 +305,3 @@ func (w *world) as(t *testing.T, role string) *client.Client {
 	t.Helper()
 	return newClient(t, w.tokens[role], w.leader(t).srv.URL)
 }
-
-func isAuthErr(err error) bool {
-	return errors.Is(err, client.ErrForbidden) || errors.Is(err, client.ErrUnauthenticated)
-}
-
-var _ = state.ErrInvalid
