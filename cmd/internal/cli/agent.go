@@ -11,14 +11,14 @@ import (
 	signeragent "github.com/signet-dev/signet/signer-agent"
 )
 
-// newAgentCmd is `signet agent`: the manual-approval side of a signer
-// agent, working on its state directory. (`signet agent run` comes with
-// the coordinator's API.)
+// newAgentCmd is `signet agent`: `run` is the signer agent; the other
+// subcommands are its manual-approval side, working on its state
+// directory.
 func newAgentCmd(env Env) *cobra.Command {
 	var stateDir string
 	cmd := &cobra.Command{
 		Use:   "agent",
-		Short: "Approve or reject the requests a signer agent holds for a person",
+		Short: "Run a signer agent, and approve or reject what it holds for a person",
 		Long: "A signer agent whose policy says manual does not sign on its own: it lists the request\n" +
 			"in its state directory and waits. These commands show those requests and record a\n" +
 			"person's decision, which the running agent then carries out.",
@@ -59,7 +59,7 @@ func newAgentCmd(env Env) *cobra.Command {
 			return nil
 		},
 	})
-	cmd.AddCommand(decideCmd(env, open, true), decideCmd(env, open, false))
+	cmd.AddCommand(decideCmd(env, open, true), decideCmd(env, open, false), newAgentRunCmd(env))
 	return cmd
 }
 
