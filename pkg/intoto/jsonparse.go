@@ -77,21 +77,30 @@ type parser struct {
 	// container moves its children into one exactly sized slice from slab,
 	// so a document costs a few large allocations rather than one growing
 	// slice per object.
-	stack []node
-	slab  []node
+	stack    []node
+	slab     []node
+	lastSlab int
 }
 
-// slabSize is how many nodes the parser allocates at once for small
-// containers.
-const slabSize = 4096
+// Slab sizes: the first slab is small, so that small documents (the
+// coordinator parses many) cost little; each next one doubles up to
+// maxSlab.
+const (
+	minSlab = 64
+	maxSlab = 4096
+)
 
 // alloc returns a slice of n nodes for a container's children.
 func (p *parser) alloc(n int) []node {
-	if n > slabSize/4 {
+	if n > maxSlab/4 {
 		return make([]node, n)
 	}
 	if len(p.slab) < n {
-		p.slab = make([]node, slabSize)
+		size := min(max(2*p.lastSlab, minSlab), maxSlab)
+		for size < n {
+			size *= 2
+		}
+		p.slab, p.lastSlab = make([]node, size), size
 	}
 	out := p.slab[:n:n]
 	p.slab = p.slab[n:]
