@@ -90,6 +90,8 @@ func NewRoot(env Env) *cobra.Command {
 	root.SetErr(env.Stderr)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &flagError{err} })
 	root.AddCommand(newRunCmd(env), newRecordCmd(env), newMockCmd(env), newSignCmd(env), newKeygenCmd(env), newLayoutCmd(env), newVerifyCmd(env), newKeyCmd(env), newAgentCmd(env))
+	root.AddCommand(coordinatorCommands(env)...)
+	root.AddCommand(clientCommands(env)...)
 	return root
 }
 
