@@ -19,13 +19,14 @@ import (
 func newKeyCmd(env Env) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "key",
-		Short: "Create, export and test keys in key files, PKCS#11 tokens and Vault",
+		Short: "Create, export and test keys; enrol, revoke and list keys on a coordinator",
 		Long: "Keys are named by URIs (see docs/keys.md):\n" +
 			"  file:///etc/signet/alice.pem?passphrase-source=/run/secrets/pp   (or a plain path)\n" +
 			"  pkcs11:token=release;object=owner-1?module-path=/usr/lib/softhsm/libsofthsm2.so&pin-source=/run/secrets/pin\n" +
 			"  hashivault://transit/release-key?version=3",
 	}
 	cmd.AddCommand(newKeyGenerateCmd(env), newKeyPublicCmd(env), newKeyTestCmd(env))
+	cmd.AddCommand(keyAdminCommands(env)...)
 	return cmd
 }
 
