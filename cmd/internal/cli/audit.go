@@ -39,11 +39,7 @@ func newAuditVerifyCmd(env Env) *cobra.Command {
 			"was rewritten. Exit status 1 when the chain is broken.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			asJSON, err := cf.json()
-			if err != nil {
-				return err
-			}
-			cl, err := cf.client()
+			cl, asJSON, err := cf.open()
 			if err != nil {
 				return err
 			}

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/json"
@@ -9,10 +10,13 @@ import (
 	"io"
 	"os"
 	"strings"
+	"text/tabwriter"
 
+	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
 	"github.com/signet-dev/signet/cmd/internal/prompt"
+	"github.com/signet-dev/signet/coordinator/api"
 	"github.com/signet-dev/signet/coordinator/client"
 )
 
@@ -178,4 +182,74 @@ func printClientJSON(env Env, v any) error {
 	enc := json.NewEncoder(env.Stdout)
 	enc.SetIndent("", "  ")
 	return enc.Encode(v)
+}
+
+// open returns the client and whether to print JSON (-o json).
+func (c *coordFlags) open() (*client.Client, bool, error) {
+	asJSON, err := c.json()
+	if err != nil {
+		return nil, false, err
+	}
+	cl, err := c.client()
+	return cl, asJSON, err
+}
+
+// listCommand is a `list` command: fetch, then print JSON or a table with
+// header and one row per item.
+func listCommand[T any](env Env, short, what, header string,
+	fetch func(*client.Client, context.Context) ([]T, error), row func(T) string) *cobra.Command {
+	var cf coordFlags
+	cmd := &cobra.Command{
+		Use: "list", Short: short, Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cl, asJSON, err := cf.open()
+			if err != nil {
+				return err
+			}
+			items, err := fetch(cl, cmd.Context())
+			if err != nil {
+				return explainAPIError(err, "listing "+what)
+			}
+			if asJSON {
+				return printClientJSON(env, items)
+			}
+			tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, header)
+			for _, it := range items {
+				fmt.Fprintln(tw, row(it))
+			}
+			return tw.Flush()
+		},
+	}
+	cf.register(cmd.Flags())
+	cf.registerOutput(cmd.Flags())
+	return cmd
+}
+
+// revokeCommand is a `revoke ID` command for keys and tokens.
+func revokeCommand(env Env, use, short, what, defaultReason string,
+	revoke func(context.Context, *client.Client, string, string) (api.WriteResult, error)) *cobra.Command {
+	var cf coordFlags
+	var reason string
+	cmd := &cobra.Command{
+		Use: use, Short: short, Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if reason == "" {
+				return usageErr("give --reason (it goes into the audit log)")
+			}
+			cl, err := cf.client()
+			if err != nil {
+				return err
+			}
+			res, err := revoke(cmd.Context(), cl, args[0], reason)
+			if err != nil {
+				return explainAPIError(err, "revoking "+what+" "+args[0])
+			}
+			fmt.Fprintf(env.Stdout, "%s %s %s\n", changedWord(res.Changed, "revoked", "already revoked:"), what, args[0])
+			return nil
+		},
+	}
+	cf.register(cmd.Flags())
+	cmd.Flags().StringVar(&reason, "reason", defaultReason, "why (goes into the audit log)")
+	return cmd
 }

@@ -1,8 +1,8 @@
 package cli
 
 import (
+	"context"
 	"fmt"
-	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -10,12 +10,21 @@ import (
 	"github.com/signet-dev/signet/cmd/internal/keyuri"
 	"github.com/signet-dev/signet/cmd/internal/ops"
 	"github.com/signet-dev/signet/coordinator/api"
+	"github.com/signet-dev/signet/coordinator/client"
 	"github.com/signet-dev/signet/pkg/keys"
 )
 
 // keyAdminCommands are the key commands that talk to a coordinator.
 func keyAdminCommands(env Env) []*cobra.Command {
-	return []*cobra.Command{newKeyEnrollCmd(env), newKeyRevokeCmd(env), newKeyListCmd(env)}
+	return []*cobra.Command{newKeyEnrollCmd(env), revokeCommand(env, "revoke KEYID --reason TEXT",
+		"Revoke an enrolled key: its signatures never count again (admin)", "key", "",
+		func(ctx context.Context, cl *client.Client, id, reason string) (api.WriteResult, error) {
+			return cl.RevokeKey(ctx, id, reason)
+		}),
+		listCommand(env, "List the keys enrolled with the coordinator", "keys", "KEYID\tTYPE\tROLE\tIDENTITY\tSTATUS\tVALID UNTIL",
+			(*client.Client).Keys, func(k api.EnrolledKey) string {
+				return fmt.Sprintf("%s\t%s\t%s\t%s\t%s\t%s", k.Key.KeyID, k.Key.KeyType, k.Role, k.Identity, k.Status, timeOrDash(k.ValidUntil))
+			})}
 }
 
 func newKeyEnrollCmd(env Env) *cobra.Command {
@@ -96,69 +105,6 @@ func parseUntil(s string, now time.Time) (time.Time, error) {
 		return time.Time{}, fmt.Errorf("%q is neither an RFC 3339 time (2027-01-31T00:00:00Z) nor a duration (720h)", s)
 	}
 	return t.UTC(), nil
-}
-
-func newKeyRevokeCmd(env Env) *cobra.Command {
-	var cf coordFlags
-	var reason string
-	cmd := &cobra.Command{
-		Use:   "revoke KEYID --reason TEXT",
-		Short: "Revoke an enrolled key: its signatures never count again (admin)",
-		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if reason == "" {
-				return usageErr("give --reason (it goes into the audit log)")
-			}
-			cl, err := cf.client()
-			if err != nil {
-				return err
-			}
-			res, err := cl.RevokeKey(cmd.Context(), args[0], reason)
-			if err != nil {
-				return explainAPIError(err, "revoking key "+args[0])
-			}
-			fmt.Fprintf(env.Stdout, "%s key %s\n", changedWord(res.Changed, "revoked", "already revoked:"), args[0])
-			return nil
-		},
-	}
-	cf.register(cmd.Flags())
-	cmd.Flags().StringVar(&reason, "reason", "", "why the key is revoked")
-	return cmd
-}
-
-func newKeyListCmd(env Env) *cobra.Command {
-	var cf coordFlags
-	cmd := &cobra.Command{
-		Use:   "list",
-		Short: "List the keys enrolled with the coordinator",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			asJSON, err := cf.json()
-			if err != nil {
-				return err
-			}
-			cl, err := cf.client()
-			if err != nil {
-				return err
-			}
-			ks, err := cl.Keys(cmd.Context())
-			if err != nil {
-				return explainAPIError(err, "listing keys")
-			}
-			if asJSON {
-				return printClientJSON(env, ks)
-			}
-			tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "KEYID\tTYPE\tROLE\tIDENTITY\tSTATUS\tVALID UNTIL")
-			for _, k := range ks {
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", k.Key.KeyID, k.Key.KeyType, k.Role, k.Identity, k.Status, timeOrDash(k.ValidUntil))
-			}
-			return tw.Flush()
-		},
-	}
-	cf.register(cmd.Flags())
-	cf.registerOutput(cmd.Flags())
-	return cmd
 }
 
 func changedWord(changed bool, yes, no string) string {

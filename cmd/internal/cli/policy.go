@@ -15,6 +15,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/signet-dev/signet/coordinator/api"
+	"github.com/signet-dev/signet/coordinator/client"
 )
 
 // maxPolicyFile bounds a policy document.
@@ -31,7 +32,11 @@ func newPolicyCmd(env Env) *cobra.Command {
 			"may stay pending. Applying a changed policy makes a new version; requests keep\n" +
 			"the version they were created under.",
 	}
-	cmd.AddCommand(newPolicyApplyCmd(env), newPolicyListCmd(env), newPolicyShowCmd(env))
+	cmd.AddCommand(newPolicyApplyCmd(env), listCommand(env, "List signing policies (current versions)", "policies",
+		"NAME\tVERSION\tKINDS\tTHRESHOLD\tREQUESTERS\tTTL", (*client.Client).Policies, func(p api.Policy) string {
+			return fmt.Sprintf("%s\t%d\t%s\t%d of %d\t%s\t%s", p.Name, p.Version, kindList(p.Kinds), p.Threshold, len(p.Keys),
+				strings.Join(p.Requesters, ","), p.RequestTTL)
+		}), newPolicyShowCmd(env))
 	return cmd
 }
 
@@ -170,42 +175,6 @@ func newPolicyApplyCmd(env Env) *cobra.Command {
 	return cmd
 }
 
-func newPolicyListCmd(env Env) *cobra.Command {
-	var cf coordFlags
-	cmd := &cobra.Command{
-		Use:   "list",
-		Short: "List signing policies (current versions)",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			asJSON, err := cf.json()
-			if err != nil {
-				return err
-			}
-			cl, err := cf.client()
-			if err != nil {
-				return err
-			}
-			ps, err := cl.Policies(cmd.Context())
-			if err != nil {
-				return explainAPIError(err, "listing policies")
-			}
-			if asJSON {
-				return printClientJSON(env, ps)
-			}
-			tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "NAME\tVERSION\tKINDS\tTHRESHOLD\tREQUESTERS\tTTL")
-			for _, p := range ps {
-				fmt.Fprintf(tw, "%s\t%d\t%s\t%d of %d\t%s\t%s\n", p.Name, p.Version, kindList(p.Kinds), p.Threshold, len(p.Keys),
-					strings.Join(p.Requesters, ","), p.RequestTTL)
-			}
-			return tw.Flush()
-		},
-	}
-	cf.register(cmd.Flags())
-	cf.registerOutput(cmd.Flags())
-	return cmd
-}
-
 func newPolicyShowCmd(env Env) *cobra.Command {
 	var cf coordFlags
 	cmd := &cobra.Command{
@@ -213,11 +182,7 @@ func newPolicyShowCmd(env Env) *cobra.Command {
 		Short: "Show one signing policy",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			asJSON, err := cf.json()
-			if err != nil {
-				return err
-			}
-			cl, err := cf.client()
+			cl, asJSON, err := cf.open()
 			if err != nil {
 				return err
 			}

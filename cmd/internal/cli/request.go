@@ -89,11 +89,7 @@ func newRequestStatusCmd(env Env) *cobra.Command {
 		Short: "Show a request's phase and threshold status: signed, missing, rejected",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			asJSON, err := cf.json()
-			if err != nil {
-				return err
-			}
-			cl, err := cf.client()
+			cl, asJSON, err := cf.open()
 			if err != nil {
 				return err
 			}

@@ -1,14 +1,15 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/signet-dev/signet/coordinator/api"
+	"github.com/signet-dev/signet/coordinator/client"
 	"github.com/signet-dev/signet/pkg/atomicfile"
 )
 
@@ -20,7 +21,15 @@ func newTokenCmd(env Env) *cobra.Command {
 			"carries scopes: admin, read, request:POLICY (create requests under POLICY) and\n" +
 			"sign:KEYID (submit signatures made with KEYID). The secret is shown once.",
 	}
-	cmd.AddCommand(newTokenCreateCmd(env), newTokenRevokeCmd(env), newTokenListCmd(env))
+	cmd.AddCommand(newTokenCreateCmd(env), revokeCommand(env, "revoke ID [--reason TEXT]", "Revoke an API token", "token",
+		"revoked with signet token revoke",
+		func(ctx context.Context, cl *client.Client, id, reason string) (api.WriteResult, error) {
+			return cl.RevokeToken(ctx, id, reason)
+		}),
+		listCommand(env, "List API tokens (never their secrets)", "tokens", "ID\tNAME\tIDENTITY\tSCOPES\tEXPIRES\tREVOKED",
+			(*client.Client).Tokens, func(t api.TokenInfo) string {
+				return fmt.Sprintf("%s\t%s\t%s\t%s\t%s\t%t", t.ID, t.Name, t.Identity, strings.Join(t.Scopes, " "), timeOrDash(t.Expires), t.Revoked)
+			}))
 	return cmd
 }
 
@@ -81,64 +90,4 @@ func writeSecret(env Env, out string, nt api.NewToken) error {
 	}
 	fmt.Fprintf(env.Stdout, "created token %s (%s), secret in %s\n", nt.Token.ID, strings.Join(nt.Token.Scopes, " "), out)
 	return nil
-}
-
-func newTokenRevokeCmd(env Env) *cobra.Command {
-	var cf coordFlags
-	var reason string
-	cmd := &cobra.Command{
-		Use:   "revoke ID [--reason TEXT]",
-		Short: "Revoke an API token",
-		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			cl, err := cf.client()
-			if err != nil {
-				return err
-			}
-			res, err := cl.RevokeToken(cmd.Context(), args[0], reason)
-			if err != nil {
-				return explainAPIError(err, "revoking token "+args[0])
-			}
-			fmt.Fprintf(env.Stdout, "%s token %s\n", changedWord(res.Changed, "revoked", "already revoked:"), args[0])
-			return nil
-		},
-	}
-	cf.register(cmd.Flags())
-	cmd.Flags().StringVar(&reason, "reason", "revoked with signet token revoke", "why (goes into the audit log)")
-	return cmd
-}
-
-func newTokenListCmd(env Env) *cobra.Command {
-	var cf coordFlags
-	cmd := &cobra.Command{
-		Use:   "list",
-		Short: "List API tokens (never their secrets)",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			asJSON, err := cf.json()
-			if err != nil {
-				return err
-			}
-			cl, err := cf.client()
-			if err != nil {
-				return err
-			}
-			ts, err := cl.Tokens(cmd.Context())
-			if err != nil {
-				return explainAPIError(err, "listing tokens")
-			}
-			if asJSON {
-				return printClientJSON(env, ts)
-			}
-			tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "ID\tNAME\tIDENTITY\tSCOPES\tEXPIRES\tREVOKED")
-			for _, t := range ts {
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%t\n", t.ID, t.Name, t.Identity, strings.Join(t.Scopes, " "), timeOrDash(t.Expires), t.Revoked)
-			}
-			return tw.Flush()
-		},
-	}
-	cf.register(cmd.Flags())
-	cf.registerOutput(cmd.Flags())
-	return cmd
 }
