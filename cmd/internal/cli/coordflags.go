@@ -7,10 +7,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"strings"
 	"text/tabwriter"
+
+	"github.com/signet-dev/signet/cmd/internal/ops"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -121,7 +122,7 @@ func (c *coordFlags) token() (string, error) {
 func (c *coordFlags) tlsConfig() (*tls.Config, error) {
 	tc := &tls.Config{MinVersion: tls.VersionTLS12}
 	if c.caCert != "" {
-		pem, err := readLimited(c.caCert, maxCAFile)
+		pem, err := ops.ReadLimited(c.caCert, maxCAFile)
 		if err != nil {
 			return nil, fmt.Errorf("--ca-cert: %w", err)
 		}
@@ -142,23 +143,6 @@ func (c *coordFlags) tlsConfig() (*tls.Config, error) {
 		tc.Certificates = []tls.Certificate{cert}
 	}
 	return tc, nil
-}
-
-// readLimited reads a whole file of at most limit bytes.
-func readLimited(path string, limit int64) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(data)) > limit {
-		return nil, fmt.Errorf("%s is larger than the limit of %d bytes", path, limit)
-	}
-	return data, nil
 }
 
 // explainAPIError adds what to do to the coordinator's errors people most often

@@ -11,6 +11,8 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/signet-dev/signet/cmd/internal/ops"
+
 	"github.com/spf13/cobra"
 	"go.yaml.in/yaml/v3"
 
@@ -151,7 +153,7 @@ func newPolicyApplyCmd(env Env) *cobra.Command {
 			"  threshold: 2\n  requesters: [ci]\n  request_ttl: 72h\n\n  signet policy apply policy.yaml",
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			data, err := readLimited(args[0], maxPolicyFile)
+			data, err := ops.ReadLimited(args[0], maxPolicyFile)
 			if err != nil {
 				return fmt.Errorf("cannot read policy file: %w", err)
 			}

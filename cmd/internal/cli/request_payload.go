@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/signet-dev/signet/cmd/internal/ops"
+
 	"github.com/signet-dev/signet/coordinator/api"
 	"github.com/signet-dev/signet/pkg/dsse"
 	"github.com/signet-dev/signet/pkg/intoto"
@@ -42,7 +44,7 @@ func requestPayload(env Env, kind api.Kind, path, step string) (reqPayload, erro
 	if path == "" {
 		return reqPayload{}, usageErr("give --payload FILE")
 	}
-	data, err := readLimited(path, maxPayloadFile)
+	data, err := ops.ReadLimited(path, maxPayloadFile)
 	if err != nil {
 		return reqPayload{}, fmt.Errorf("cannot read payload: %w", err)
 	}

@@ -135,7 +135,7 @@ func ParseParams(file string, args []string) (map[string]string, error) {
 }
 
 func readParamsFile(path string, params map[string]string) error {
-	data, err := readLimited(path, MaxParamsFile)
+	data, err := ReadLimited(path, MaxParamsFile)
 	if err != nil {
 		return fmt.Errorf("%w: parameters file: %w", ErrUsage, err)
 	}
@@ -165,7 +165,9 @@ func readParamsFile(path string, params map[string]string) error {
 	return sc.Err()
 }
 
-func readLimited(path string, max int64) ([]byte, error) {
+// ReadLimited reads a whole file of at most max bytes; a larger file is an
+// error that names it.
+func ReadLimited(path string, max int64) ([]byte, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
