@@ -69,10 +69,11 @@ func Verify(ctx context.Context, args []string, env Env) int {
 }
 
 func verifyRequest(env Env, r *argparse.Result, log *logger) (ops.VerifyLayoutRequest, error) {
-	params, err := ops.ParseParams(env.path(r.String("params_file")), r.Strings("param"))
-	if r.String("params_file") == "" {
-		params, err = ops.ParseParams("", r.Strings("param"))
+	paramsFile := r.String("params_file")
+	if paramsFile != "" {
+		paramsFile = env.path(paramsFile)
 	}
+	params, err := ops.ParseParams(paramsFile, r.Strings("param"))
 	if err != nil {
 		return ops.VerifyLayoutRequest{}, err
 	}
