@@ -25,7 +25,7 @@ func (a *applier) match(i int, r rule.Rule) ([]int, error) {
 	}
 	var consumed []int
 	for _, c := range a.matchCandidates(r) {
-		rel := a.paths[c.index][c.cut:]
+		rel := c.rel
 		src := rel
 		if r.SourcePrefix != "" {
 			src = pyJoin(r.SourcePrefix, rel)
@@ -55,29 +55,36 @@ func (a *applier) match(i int, r rule.Rule) ([]int, error) {
 // candidate is a queued path a MATCH rule selects: its queue position and
 // the length of the source prefix cut from it.
 type candidate struct {
-	index, cut int
+	index int    // position in the queue
+	rel   string // the path with the source prefix cut off
 }
 
 // matchCandidates returns the queued paths under the rule's source prefix
 // that match the pattern once the prefix is cut, in queue order so that a
 // failure always names the same path.
 func (a *applier) matchCandidates(r rule.Rule) []candidate {
-	prefix := ""
-	if r.SourcePrefix != "" {
-		prefix = pyJoin(r.SourcePrefix, "")
-	}
-	m := a.pattern(r.Pattern)
 	var out []candidate
 	for j, p := range a.paths {
 		if !a.alive[j] {
 			continue
 		}
-		rel, ok := strings.CutPrefix(p, prefix)
-		if ok && m.Match(rel) {
-			out = append(out, candidate{index: j, cut: len(prefix)})
+		if rel, ok := a.selects(r, p); ok {
+			out = append(out, candidate{index: j, rel: rel})
 		}
 	}
 	return out
+}
+
+// selects reports whether MATCH rule r selects path p: p is under the
+// rule's source prefix and the rest matches the pattern; rel is that rest.
+func (a *applier) selects(r rule.Rule, p string) (rel string, ok bool) {
+	rel = p
+	if r.SourcePrefix != "" {
+		if rel, ok = strings.CutPrefix(p, pyJoin(r.SourcePrefix, "")); !ok {
+			return "", false
+		}
+	}
+	return rel, a.pattern(r.Pattern).Match(rel)
 }
 
 // pyJoin is the reference's os.path.join(dir, name).replace("\\", "/") on

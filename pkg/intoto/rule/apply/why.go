@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-	"strings"
 
 	"github.com/signet-dev/signet/pkg/intoto"
 	"github.com/signet-dev/signet/pkg/intoto/rule"
@@ -42,14 +41,8 @@ func (a *applier) explainMisses(rules []rule.Rule, f *Failure) {
 // whyNot explains why MATCH rule r did not consume path p; ok is false
 // when r does not select p at all.
 func (a *applier) whyNot(r rule.Rule, p string) (string, bool) {
-	rel := p
-	if r.SourcePrefix != "" {
-		var cut bool
-		if rel, cut = strings.CutPrefix(p, pyJoin(r.SourcePrefix, "")); !cut {
-			return "", false
-		}
-	}
-	if !a.pattern(r.Pattern).Match(rel) {
+	rel, ok := a.selects(r, p)
+	if !ok {
 		return "", false
 	}
 	if a.c.Links == nil {
