@@ -53,7 +53,7 @@ func (a *applier) match(i int, r rule.Rule) ([]int, error) {
 }
 
 // candidate is a queued path a MATCH rule selects: its queue position and
-// the length of the source prefix cut from it.
+// the path without the source prefix.
 type candidate struct {
 	index int    // position in the queue
 	rel   string // the path with the source prefix cut off
