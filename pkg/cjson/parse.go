@@ -277,65 +277,77 @@ func appendKey(dst, k []byte) []byte {
 	return append(dst, '"')
 }
 
-// skipValue moves c.pos past the value at c.pos. It only finds the end:
-// the value is checked when it is canonicalised. For valid JSON the end is
-// exact; for invalid JSON the later check fails.
+// skipValue moves c.pos past the value at c.pos (see ValueEnd).
 func (c *canonicalizer) skipValue() error {
-	if c.pos >= len(c.data) {
-		return c.errorf("unexpected end of input")
+	end, ok := ValueEnd(c.data, c.pos)
+	if !ok {
+		return c.errorf("unterminated value")
 	}
-	switch c.data[c.pos] {
-	case '"':
-		return c.skipString()
-	case '{', '[':
-		nest := 0
-		for c.pos < len(c.data) {
-			switch c.data[c.pos] {
-			case '"':
-				if err := c.skipString(); err != nil {
-					return err
-				}
-				continue
-			case '{', '[':
-				nest++
-			case '}', ']':
-				nest--
-				if nest == 0 {
-					c.pos++
-					return nil
-				}
-			}
-			c.pos++
-		}
-		return c.errorf("unterminated object or array")
-	}
-	for c.pos < len(c.data) {
-		switch c.data[c.pos] {
-		case ',', '}', ']', ' ', '\t', '\n', '\r':
-			return nil
-		}
-		c.pos++
-	}
+	c.pos = end
 	return nil
 }
 
-func (c *canonicalizer) skipString() error {
-	i := c.pos + 1
+// ValueEnd returns the offset just past the JSON value that starts at
+// data[start]: a string, an object or array (brackets matched, strings
+// skipped), or a scalar (up to the next delimiter or white space). It
+// only finds the end — the value is not checked — so it is exact for
+// valid JSON; ok is false when a string, object or array is not closed.
+// Decoders use it to find where values end before decoding them.
+func ValueEnd(data []byte, start int) (end int, ok bool) {
+	if start >= len(data) {
+		return start, false
+	}
+	switch data[start] {
+	case '"':
+		return StringEnd(data, start)
+	case '{', '[':
+		nest := 0
+		for i := start; i < len(data); i++ {
+			switch data[i] {
+			case '"':
+				e, ok := StringEnd(data, i)
+				if !ok {
+					return i, false
+				}
+				i = e - 1
+			case '{', '[':
+				nest++
+			case '}', ']':
+				if nest--; nest == 0 {
+					return i + 1, true
+				}
+			}
+		}
+		return len(data), false
+	}
+	i := start
+	for i < len(data) {
+		switch data[i] {
+		case ',', '}', ']', ' ', '\t', '\n', '\r':
+			return i, true
+		}
+		i++
+	}
+	return i, true
+}
+
+// StringEnd returns the offset just past the JSON string whose opening
+// quote is data[start]: the first quote not escaped by an odd number of
+// backslashes.
+func StringEnd(data []byte, start int) (end int, ok bool) {
+	i := start + 1
 	for {
-		q := bytes.IndexByte(c.data[i:], '"')
+		q := bytes.IndexByte(data[i:], '"')
 		if q < 0 {
-			return c.errorf("unterminated string")
+			return len(data), false
 		}
 		i += q
-		// The quote ends the string unless an odd number of backslashes
-		// escapes it.
 		n := 0
-		for j := i - 1; j > c.pos && c.data[j] == '\\'; j-- {
+		for j := i - 1; j > start && data[j] == '\\'; j-- {
 			n++
 		}
 		if n%2 == 0 {
-			c.pos = i + 1
-			return nil
+			return i + 1, true
 		}
 		i++
 	}
@@ -436,6 +448,10 @@ func (c *canonicalizer) escape(dst []byte, quoted bool) ([]byte, error) {
 		r, err := c.unicodeEscape()
 		if err != nil {
 			return dst, err
+		}
+		if quoted && (r == '"' || r == '\\') {
+			// \u0022 and \u005c are a quote and a backslash like any other.
+			dst = append(dst, '\\')
 		}
 		return utf8.AppendRune(dst, r), nil
 	}

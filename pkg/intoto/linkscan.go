@@ -1,7 +1,6 @@
 package intoto
 
 import (
-	"bytes"
 	"encoding/json"
 	"unicode/utf8"
 	"unsafe"
@@ -270,59 +269,17 @@ func (s *linkScanner) generic() (map[string]any, bool) {
 	return m, d.err == nil
 }
 
-// skip moves past one value; it only finds the end (the value is decoded
-// or checked by whoever reads it).
+// skip moves past one string, object or array (a scalar is not the shape
+// the fast path reads); the value is decoded or checked by whoever reads
+// it.
 func (s *linkScanner) skip() bool {
 	s.ws()
-	if s.pos >= len(s.data) {
+	if s.pos >= len(s.data) || (s.data[s.pos] != '"' && s.data[s.pos] != '{' && s.data[s.pos] != '[') {
 		return false
 	}
-	switch s.data[s.pos] {
-	case '"':
-		_, ok := s.rawString()
-		return ok
-	case '{', '[':
-		nest := 0
-		for s.pos < len(s.data) {
-			switch s.data[s.pos] {
-			case '"':
-				if _, ok := s.rawString(); !ok {
-					return false
-				}
-				continue
-			case '{', '[':
-				nest++
-			case '}', ']':
-				if nest--; nest == 0 {
-					s.pos++
-					return true
-				}
-			}
-			s.pos++
-		}
-		return false
-	}
-	return false // a scalar where the fast path expects a container
-}
-
-// rawString moves past a string, escapes included.
-func (s *linkScanner) rawString() (int, bool) {
-	for i := s.pos + 1; i < len(s.data); i++ {
-		q := bytes.IndexByte(s.data[i:], '"')
-		if q < 0 {
-			return 0, false
-		}
-		i += q
-		n := 0
-		for j := i - 1; j > s.pos && s.data[j] == '\\'; j-- {
-			n++
-		}
-		if n%2 == 0 {
-			s.pos = i + 1
-			return i, true
-		}
-	}
-	return 0, false
+	end, ok := cjson.ValueEnd(s.data, s.pos)
+	s.pos = end
+	return ok
 }
 
 // countMembers counts the members of the object at s.pos (an estimate for
@@ -334,9 +291,11 @@ func (s *linkScanner) countMembers() int {
 	for s.pos < len(s.data) {
 		switch s.data[s.pos] {
 		case '"':
-			if _, ok := s.rawString(); !ok {
+			end, ok := cjson.StringEnd(s.data, s.pos)
+			if !ok {
 				return 0
 			}
+			s.pos = end
 			continue
 		case '{', '[':
 			nest++

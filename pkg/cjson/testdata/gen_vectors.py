@@ -22,6 +22,8 @@ inputs = [
     '["<>&", "\\u2028\\u2029"]',
     '{"dup":1,"dup":2}',
     '  { "spaced" : [ 1 , 2 ] }  ',
+    '"\\u0022quoted\\u0022 and \\u005c escaped"',
+    '{"k\\u0022\\u005c":"\\u005c\\u0022"}',
 ]
 out = []
 for text in inputs:
