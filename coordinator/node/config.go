@@ -8,6 +8,8 @@ import (
 	"net"
 	"strings"
 	"time"
+
+	"github.com/signet-dev/signet/coordinator/internal/state"
 )
 
 // Defaults of Config.
@@ -61,7 +63,12 @@ type Config struct {
 	// AddVoter.
 	Bootstrap bool
 	Peers     []Peer
-	Logger    *slog.Logger
+	// APIAddr is this node's API base URL (https://host:port) as clients
+	// and other nodes reach it. A leader records it in the replicated
+	// state, where followers look up where to forward writes (APIAddrOf).
+	// Empty for a node without an API.
+	APIAddr string
+	Logger  *slog.Logger
 
 	SnapshotRetain    int
 	SnapshotThreshold uint64
@@ -105,6 +112,11 @@ func (c *Config) Validate() error {
 			return err
 		}
 	}
+	if c.APIAddr != "" {
+		if err := state.CheckAPIAddr(c.APIAddr); err != nil {
+			return fmt.Errorf("%w: APIAddr: %w", ErrConfig, err)
+		}
+	}
 	if err := checkTLS(c.TLS); err != nil {
 		return err
 	}
@@ -121,13 +133,8 @@ func (c *Config) Validate() error {
 }
 
 func checkNodeID(field, id string) error {
-	if id == "" || len(id) > 63 {
-		return fmt.Errorf("%w: %s %q must be 1 to 63 characters", ErrConfig, field, id)
-	}
-	for _, c := range id {
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '-' || c == '_') {
-			return fmt.Errorf("%w: %s %q: only letters, digits, '.', '-' and '_' are allowed", ErrConfig, field, id)
-		}
+	if err := state.CheckNodeID(id); err != nil {
+		return fmt.Errorf("%w: %s: %w", ErrConfig, field, err)
 	}
 	return nil
 }

@@ -36,6 +36,11 @@
 // on an empty data directory: restarting a node with Bootstrap still set
 // resumes its cluster and never starts a new one.
 //
+// A node given Config.APIAddr records it in the replicated state
+// (state.RegisterNode) whenever it leads and the state does not hold it
+// yet, so that every node can look up the leader's API address
+// (APIAddrOf) to forward writes to.
+//
 // # Writes
 //
 // Apply encodes a state operation (command.Encode) and replicates it; only

@@ -113,6 +113,10 @@ func Open(ctx context.Context, cfg Config) (*Node, error) {
 		n.loops.Add(1)
 		go n.expireLoop(loopCtx)
 	}
+	if c.APIAddr != "" {
+		n.loops.Add(1)
+		go n.announceLoop(loopCtx)
+	}
 	return n, nil
 }
 

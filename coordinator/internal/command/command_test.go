@@ -35,6 +35,7 @@ func allOps(t testing.TB) []state.Op {
 		&state.Reject{Stamp: stamp, RequestID: "r1", KeyID: k.KeyID, Reason: "no"},
 		&state.Cancel{Stamp: stamp, RequestID: "r1", Admin: true},
 		&state.Expire{Stamp: stamp},
+		&state.RegisterNode{Stamp: stamp, ID: "node1", APIAddr: "https://127.0.0.1:8301"},
 	}
 }
 
@@ -61,8 +62,8 @@ func TestRoundTrip(t *testing.T) {
 			t.Errorf("%T: re-encoding differs", op)
 		}
 	}
-	if len(seen) != 9 {
-		t.Errorf("%d command types, want 9", len(seen))
+	if len(seen) != 10 {
+		t.Errorf("%d command types, want 10", len(seen))
 	}
 }
 

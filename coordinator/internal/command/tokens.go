@@ -2,12 +2,14 @@ package command
 
 import "github.com/signet-dev/signet/coordinator/internal/state"
 
-// Command types of the API token operations (state/tokens.go). Like the
+// Command types of the API token operations (state/tokens.go) and of
+// RegisterNode (state/nodes.go). Like the
 // others, these values are part of the log format.
 const (
 	TypeCreateToken    Type = 10
 	TypeBootstrapToken Type = 11
 	TypeRevokeToken    Type = 12
+	TypeRegisterNode   Type = 13
 )
 
 // tokenTypeOf is typeOf for the token operations.
@@ -19,6 +21,8 @@ func tokenTypeOf(op state.Op) (Type, bool) {
 		return TypeBootstrapToken, true
 	case *state.RevokeToken:
 		return TypeRevokeToken, true
+	case *state.RegisterNode:
+		return TypeRegisterNode, true
 	}
 	return 0, false
 }
@@ -32,6 +36,8 @@ func newTokenOp(t Type) state.Op {
 		return &state.BootstrapToken{}
 	case TypeRevokeToken:
 		return &state.RevokeToken{}
+	case TypeRegisterNode:
+		return &state.RegisterNode{}
 	}
 	return nil
 }

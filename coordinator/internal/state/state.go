@@ -22,6 +22,9 @@ type State struct {
 	Audit    []AuditEntry      `json:"audit"`
 	// Tokens holds the API tokens by id (tokens.go); omitted when empty.
 	Tokens map[string]*Token `json:"tokens,omitempty"`
+	// Nodes holds the coordinator nodes' API addresses (nodes.go);
+	// omitted when empty.
+	Nodes map[string]*NodeInfo `json:"nodes,omitempty"`
 }
 
 // New returns an empty state.
@@ -63,6 +66,8 @@ func (s *State) Apply(op Op) (Result, error) {
 		return s.cancel(o)
 	case *Expire:
 		return s.expire(o)
+	case *RegisterNode:
+		return s.registerNode(o)
 	default:
 		return s.applyToken(op)
 	}
