@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/signet-dev/signet/coordinator/internal/state"
 )
@@ -223,4 +224,18 @@ func (s *Server) listTokens(w http.ResponseWriter, r *http.Request, p *Principal
 	w.Header().Set(IndexHeader, strconv.FormatUint(idx, 10))
 	writeJSON(w, http.StatusOK, out)
 	return nil
+}
+
+// BootstrapOpFor builds the bootstrap command for an existing token
+// secret (one NewBootstrapOp drew earlier), so that a node that saved the
+// secret before crashing applies the same token again.
+func BootstrapOpFor(secret, identity string, now time.Time) (*state.BootstrapToken, error) {
+	id, hash, ok := parseToken(secret)
+	if !ok {
+		return nil, fmt.Errorf("%w: not a Signet token (signet_<id>_<secret>)", ErrBadRequest)
+	}
+	if identity == "" {
+		identity = "admin"
+	}
+	return &state.BootstrapToken{Stamp: state.Stamp{At: now.UTC(), Actor: identity}, ID: id, Identity: identity, Hash: hash}, nil
 }

@@ -53,6 +53,7 @@ var errorTable = []errorCode{
 	{ErrTooLarge, http.StatusRequestEntityTooLarge, "too_large"},
 	{ErrNotFound, http.StatusNotFound, "not_found"},
 	{ErrBootstrapDisabled, http.StatusForbidden, "bootstrap_disabled"},
+	{ErrNoOperator, http.StatusNotImplemented, "no_operator"},
 	{ErrNotLeader, http.StatusServiceUnavailable, "not_leader"},
 	{ErrNoLeader, http.StatusServiceUnavailable, "no_leader"},
 	{command.ErrTooLarge, http.StatusRequestEntityTooLarge, "too_large"},

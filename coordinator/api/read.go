@@ -55,6 +55,11 @@ func (s *Server) routeTable() []route {
 		{pattern: "GET /v1/tokens", h: s.listTokens},
 		{pattern: "POST /v1/tokens/{id}/revoke", write: true, limit: MaxSmallBody, h: s.revokeToken},
 		{pattern: "GET /v1/audit", h: s.audit},
+		{pattern: "GET /v1/operator/raft/peers", h: s.listPeers},
+		{pattern: "POST /v1/operator/raft/peers", write: true, limit: MaxSmallBody, h: s.addPeer},
+		{pattern: "DELETE /v1/operator/raft/peers/{id}", write: true, h: s.removePeer},
+		{pattern: "GET /v1/operator/snapshot", h: s.saveSnapshot},
+		{pattern: "PUT /v1/operator/snapshot", write: true, limit: MaxSnapshotBody, h: s.restoreSnapshot},
 	}
 }
 

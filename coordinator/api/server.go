@@ -72,6 +72,9 @@ type Config struct {
 	// AllowBootstrap enables POST /v1/bootstrap, which hands an admin
 	// token to the first caller while no token exists.
 	AllowBootstrap bool
+	// Operator serves the /v1/operator endpoints (raft membership,
+	// snapshots); without it they answer 501.
+	Operator Operator
 	// MaxWait bounds blocking queries; DefaultMaxWait by default.
 	MaxWait time.Duration
 	// Logger receives forwarding failures; discarded by default.

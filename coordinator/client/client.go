@@ -91,6 +91,13 @@ type call struct {
 	out    any
 	// once: not safe to resend after the request may have arrived.
 	once bool
+	// raw is sent as the body with Content-Type rawType instead of body.
+	raw     []byte
+	rawType string
+	// sink receives a successful answer's body, at most sinkMax bytes,
+	// instead of out.
+	sink    io.Writer
+	sinkMax int64
 }
 
 // do runs a call against the endpoints, failing over on connection
@@ -103,6 +110,9 @@ func (c *Client) do(ctx context.Context, cl call) (uint64, error) {
 			return 0, fmt.Errorf("encoding the request: %w", err)
 		}
 		body = b
+	}
+	if cl.raw != nil {
+		body = cl.raw
 	}
 	c.mu.Lock()
 	start := c.cur
@@ -139,7 +149,10 @@ func (c *Client) send(ctx context.Context, base *url.URL, cl call, body []byte) 
 	if err != nil {
 		return 0, false, fmt.Errorf("building the request: %w", err)
 	}
-	if body != nil {
+	switch {
+	case cl.raw != nil:
+		req.Header.Set("Content-Type", cl.rawType)
+	case body != nil:
 		req.Header.Set("Content-Type", "application/json")
 	}
 	if c.cfg.Token != "" {
@@ -156,6 +169,9 @@ func (c *Client) send(ctx context.Context, base *url.URL, cl call, body []byte) 
 // answer reads a response within the size bound into cl.out, or into an
 // *Error; retry is set for a 503.
 func (c *Client) answer(resp *http.Response, host string, cl call) (uint64, bool, error) {
+	if cl.sink != nil && resp.StatusCode < 300 {
+		return c.stream(resp, host, cl)
+	}
 	data, err := io.ReadAll(io.LimitReader(resp.Body, c.cfg.MaxResponseSize+1))
 	if err != nil {
 		return 0, !cl.once, fmt.Errorf("coordinator %s: reading the answer: %w", host, err)
@@ -177,6 +193,20 @@ func (c *Client) answer(resp *http.Response, host string, cl call) (uint64, bool
 			return 0, false, fmt.Errorf("coordinator %s: decoding the answer: %w", host, err)
 		}
 	}
+	return idx, false, nil
+}
+
+// stream copies a successful answer's body into cl.sink. A failure after
+// the first byte is not retried elsewhere: the sink holds part of it.
+func (c *Client) stream(resp *http.Response, host string, cl call) (uint64, bool, error) {
+	n, err := io.Copy(cl.sink, io.LimitReader(resp.Body, cl.sinkMax+1))
+	switch {
+	case err != nil:
+		return 0, false, fmt.Errorf("coordinator %s: reading the answer: %w", host, err)
+	case n > cl.sinkMax:
+		return 0, false, fmt.Errorf("%w: coordinator %s answered more than %d bytes", ErrTooLarge, host, cl.sinkMax)
+	}
+	idx, _ := strconv.ParseUint(resp.Header.Get(api.IndexHeader), 10, 64)
 	return idx, false, nil
 }
 
