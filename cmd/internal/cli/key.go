@@ -4,6 +4,8 @@ import (
 	"context"
 	"crypto/rand"
 	"fmt"
+	"net/url"
+	"path/filepath"
 	"slices"
 	"time"
 
@@ -133,7 +135,11 @@ func openKey(ctx context.Context, env Env, uri string, modern bool) (keystore.Si
 		return nil, usageErr("key stores are not available here")
 	}
 	if !keyuri.IsURI(uri) {
-		uri = "file:" + uri
+		abs, err := filepath.Abs(uri)
+		if err != nil {
+			return nil, fmt.Errorf("key file %s: %w", uri, err)
+		}
+		uri = (&url.URL{Scheme: "file", Path: filepath.ToSlash(abs)}).String()
 	}
 	return env.Keys.Open(ctx, uri, keyOptions(env, modern))
 }

@@ -58,3 +58,29 @@ func TestKeyCommandsFileBackend(t *testing.T) {
 		t.Fatalf("bad --type: %+v", r)
 	}
 }
+
+// TestKeyPublicPlainPath: a plain key file path, relative and with
+// characters that mean something in a URI, names the file as it is.
+func TestKeyPublicPlainPath(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "odd dir")
+	if err := os.Mkdir(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	key := filepath.Join(dir, "k#1;x?y")
+	if r := runKeyCLI(t, "", "keygen", "--no-passphrase", "-t", "ed25519", key); r.code != 0 {
+		t.Fatalf("keygen: %+v", r)
+	}
+	key += ".pem" // PEM keys are written as NAME.pem
+	wd, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rel, err := filepath.Rel(wd, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := runKeyCLI(t, "", "key", "public", rel, "-o", filepath.Join(dir, "k.pub"))
+	if r.code != 0 || !strings.Contains(r.stderr, "key id ") {
+		t.Fatalf("key public %s: %+v", rel, r)
+	}
+}
