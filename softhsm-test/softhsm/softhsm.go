@@ -231,3 +231,14 @@ func randomHex(t testing.TB, n int) string {
 	}
 	return hex.EncodeToString(b)
 }
+
+// InitTokenWith initialises a token labelled label in the first free slot
+// of module with the given PINs and returns its serial number; for
+// scripts (scripts/hsminit) that must not pass PINs on a command line.
+func InitTokenWith(module, label, soPIN, pin string) (serial string, err error) {
+	tok := &Token{Label: label, PIN: pin, SOPIN: soPIN, Module: module}
+	if err := withModule(module, func(p *pkcs11.Ctx) error { return initToken(p, tok) }); err != nil {
+		return "", fmt.Errorf("initialising token %q: %w", label, err)
+	}
+	return tok.Serial, nil
+}
