@@ -18,5 +18,5 @@ echo
 echo "== Side-by-side benchmarks"
 go run ./scripts/benchrun -bin ./bin -demo "$demo/final_product" "$@"
 echo
-echo "== Replicated writes: the etcd anchor (3 processes, fsync on, HTTP/JSON gateway); the coordinator joins this table with its API"
-go run ./scripts/clusterbench -duration 5s
+echo "== Replicated writes: Signet coordinator vs the etcd anchor (3 processes each, fsync on)"
+go run ./scripts/clusterbench -duration 5s -signet ./bin/signet

@@ -1,12 +1,18 @@
 // Command clusterbench measures replicated-write throughput on a 3-node
 // cluster of separate processes on 127.0.0.1, for the side-by-side
-// comparison issue 5 asks for. Today it runs the anchor: etcd (Debian
-// etcd-server) with fsync on, written through its HTTP/JSON gateway
-// (/v3/kv/put) at several concurrencies; the coordinator side joins it when
-// the coordinator's API exists. It is a measuring tool run by `make bench`,
-// not part of Signet.
+// comparison issue 5 asks for, in one run with the same concurrencies:
 //
-//	go run ./scripts/clusterbench [-duration 5s] [-concurrency 16,64,256] [-value-bytes 512]
+//   - Signet: three `signet coordinator` processes (dev TLS, raft log
+//     fsynced on every append); (a) verified signature submissions per
+//     second (ed25519, 2-of-3 policy, through the /v1 API and the Go
+//     client), and (b) create-to-release latency at a fixed request rate;
+//   - the anchor: etcd (Debian etcd-server) with fsync on, written through
+//     its HTTP/JSON gateway (/v3/kv/put) with values of the same size;
+//
+// and prints (a)/(c) per concurrency. It is a measuring tool run by `make
+// bench`, not part of Signet.
+//
+//	go run ./scripts/clusterbench [-duration 5s] [-concurrency 16,64,256] [-value-bytes 512] [-signet bin/signet] [-rate 500]
 package main
 
 import (
@@ -37,6 +43,8 @@ type config struct {
 	concurrency []int
 	valueBytes  int
 	etcd        string
+	signet      string
+	rate        int
 }
 
 func main() {
@@ -46,6 +54,8 @@ func main() {
 	flag.StringVar(&conc, "concurrency", "16,64,256", "comma-separated numbers of concurrent clients")
 	flag.IntVar(&c.valueBytes, "value-bytes", 512, "bytes per write (a signature submission is about this size)")
 	flag.StringVar(&c.etcd, "etcd", "/usr/bin/etcd", "etcd binary (Debian etcd-server)")
+	flag.StringVar(&c.signet, "signet", "bin/signet", "signet binary (make build)")
+	flag.IntVar(&c.rate, "rate", 500, "requests per second for the create-to-release latency")
 	flag.Parse()
 	for _, s := range strings.Split(conc, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(s))
@@ -62,29 +72,85 @@ func main() {
 }
 
 func run(ctx context.Context, c config) error {
-	if _, err := os.Stat(c.etcd); err != nil {
-		return fmt.Errorf("%s not found: apt-get install etcd-server", c.etcd)
+	for bin, hint := range map[string]string{c.etcd: "apt-get install etcd-server", c.signet: "make build"} {
+		if _, err := os.Stat(bin); err != nil {
+			return fmt.Errorf("%s not found: %s", bin, hint)
+		}
 	}
 	dir, err := os.MkdirTemp("", "clusterbench-")
 	if err != nil {
 		return err
 	}
 	defer os.RemoveAll(dir)
-	cl, err := startEtcd(ctx, c.etcd, dir)
+	sig, err := runSignet(ctx, c, filepath.Join(dir, "signet"))
 	if err != nil {
 		return err
 	}
+	etcd, err := runEtcd(ctx, c, filepath.Join(dir, "etcd"))
+	if err != nil {
+		return err
+	}
+	fmt.Printf("\n%12s %22s %18s %10s\n", "clients", "Signet signatures/s", "etcd writes/s", "ratio")
+	for i, n := range c.concurrency {
+		fmt.Printf("%12d %22.0f %18.0f %9.2fx\n", n, sig[i].rate, etcd[i].rate, sig[i].rate/etcd[i].rate)
+	}
+	return nil
+}
+
+func printHeader() {
+	fmt.Printf("%12s %14s %12s %12s\n", "clients", "ops/s", "p50", "p99")
+}
+
+func printRow(n int, r result) {
+	fmt.Printf("%12d %14.0f %12s %12s\n", n, r.rate, r.p50.Round(10*time.Microsecond), r.p99.Round(10*time.Microsecond))
+}
+
+func runSignet(ctx context.Context, c config, dir string) ([]result, error) {
+	cc, err := startCoordinators(ctx, c.signet, dir)
+	if err != nil {
+		return nil, err
+	}
+	defer cc.stop()
+	fmt.Printf("Signet coordinator, 3 nodes (separate processes, raft log fsynced), 2-of-3 ed25519 policy, ~%d-byte statements\n", c.valueBytes)
+	fmt.Printf("(a) verified signature submissions, %s per level\n", c.duration)
+	printHeader()
+	var out []result
+	for i, n := range c.concurrency {
+		r, err := cc.submissions(ctx, i, n, c.duration, c.valueBytes)
+		if err != nil {
+			return nil, fmt.Errorf("signature submissions with %d clients: %w", n, err)
+		}
+		printRow(n, r)
+		out = append(out, r)
+	}
+	r, err := cc.releaseLatency(ctx, c.rate, c.duration, c.valueBytes)
+	if err != nil {
+		return nil, fmt.Errorf("release latency: %w", err)
+	}
+	fmt.Printf("(b) create-to-release latency at %d requests/s for %s (create, then two signatures at once)\n", c.rate, c.duration)
+	fmt.Printf("%12s %14s %12s %12s\n", "requests/s", "released/s", "p50", "p99")
+	printRow(c.rate, r)
+	return out, nil
+}
+
+func runEtcd(ctx context.Context, c config, dir string) ([]result, error) {
+	cl, err := startEtcd(ctx, c.etcd, dir)
+	if err != nil {
+		return nil, err
+	}
 	defer cl.stop()
-	fmt.Printf("etcd 3-node cluster (separate processes, fsync on), %d-byte values, %s per level\n", c.valueBytes, c.duration)
-	fmt.Printf("%12s %14s %12s %12s\n", "clients", "writes/s", "p50", "p99")
+	fmt.Printf("(c) etcd 3-node cluster (separate processes, fsync on), %d-byte values, %s per level\n", c.valueBytes, c.duration)
+	printHeader()
+	var out []result
 	for _, n := range c.concurrency {
 		r, err := load(ctx, cl.clientURLs, n, c.duration, c.valueBytes)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		fmt.Printf("%12d %14.0f %12s %12s\n", n, r.rate, r.p50.Round(10*time.Microsecond), r.p99.Round(10*time.Microsecond))
+		printRow(n, r)
+		out = append(out, r)
 	}
-	return nil
+	return out, nil
 }
 
 type cluster struct {
