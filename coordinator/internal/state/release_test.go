@@ -10,6 +10,7 @@ import (
 	"testing"
 	"testing/fstest"
 
+	"github.com/signet-dev/signet/internal/reftest"
 	"github.com/signet-dev/signet/pkg/dsse"
 	"github.com/signet-dev/signet/pkg/intoto"
 	"github.com/signet-dev/signet/pkg/intoto/verify"
@@ -153,12 +154,7 @@ func TestReleaseStatement(t *testing.T) {
 // the released root.layout and link files.
 func TestReleasedChainWithReference(t *testing.T) {
 	bin := "/usr/bin/in-toto-verify"
-	if _, err := os.Stat(bin); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("the reference implementation is required in CI: %v", err)
-		}
-		t.Skipf("reference in-toto-verify not installed (%v); install Debian package in-toto", err)
-	}
+	reftest.Need(t, "the reference in-toto-verify (apt-get install in-toto)", bin)
 	f := newFixture(t)
 	layout, link := releaseChain(t, f)
 	dir := t.TempDir()
