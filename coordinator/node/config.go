@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
-	"strings"
 	"time"
 
 	"github.com/signet-dev/signet/coordinator/internal/state"
@@ -225,10 +224,8 @@ func (c *Config) withDefaults() Config {
 // urn:signet:node:<id>, as node certificates of the dev CA do: API client
 // certificates signed by the same CA cannot speak raft.
 func RequireNodeCert(leaf *x509.Certificate) error {
-	for _, u := range leaf.URIs {
-		if s := u.String(); strings.HasPrefix(s, "urn:signet:node:") && len(s) > len("urn:signet:node:") {
-			return nil
-		}
+	if _, ok := nodeIDOf(leaf); ok {
+		return nil
 	}
 	return fmt.Errorf("%w: certificate %q has no urn:signet:node: URI SAN; it is not a coordinator node certificate",
 		ErrPeerRefused, leaf.Subject.CommonName)

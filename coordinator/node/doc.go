@@ -23,7 +23,12 @@
 // Config.TLS.RootCAs and the dialled host, and on both sides also runs
 // Config.VerifyPeer, by default RequireNodeCert: only certificates with a
 // urn:signet:node:<id> URI SAN are raft peers, so API client certificates
-// issued by the same CA cannot speak raft. A refused handshake is logged
+// issued by the same CA cannot speak raft. With the default check the
+// certificate is also bound to the raft configuration: an incoming peer
+// must name a member (so a removed node's certificate is refused), and a
+// dialled peer must name the member configured at that address (so one
+// member cannot stand in for another). A node with no configuration yet,
+// waiting to be added, admits any node certificate. A refused handshake is logged
 // once with the peer's address. coordinator/internal/devca creates such a
 // CA and certificates in dev mode.
 //

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/hashicorp/raft"
@@ -78,6 +79,11 @@ type Node struct {
 	trans *raft.NetworkTransport
 	snaps *raft.FileSnapshotStore
 
+	// bindIDs: the default peer check also binds certificates to the
+	// raft configuration (transport.go); raftPtr is raft once it runs.
+	bindIDs bool
+	raftPtr atomic.Pointer[raft.Raft]
+
 	stop      context.CancelFunc
 	loops     sync.WaitGroup
 	closeOnce sync.Once
@@ -97,7 +103,7 @@ func Open(ctx context.Context, cfg Config) (*Node, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	n := &Node{cfg: c, fsm: fsm.New(fsm.Options{MaxSnapshotSize: c.MaxSnapshotSize})}
+	n := &Node{cfg: c, fsm: fsm.New(fsm.Options{MaxSnapshotSize: c.MaxSnapshotSize}), bindIDs: cfg.VerifyPeer == nil}
 	if err := n.openStores(); err != nil {
 		return nil, err
 	}
@@ -118,6 +124,20 @@ func Open(ctx context.Context, cfg Config) (*Node, error) {
 		go n.announceLoop(loopCtx)
 	}
 	return n, nil
+}
+
+// members returns the servers of the latest raft configuration, none
+// before raft runs.
+func (n *Node) members() []raft.Server {
+	r := n.raftPtr.Load()
+	if r == nil {
+		return nil
+	}
+	f := r.GetConfiguration()
+	if f.Error() != nil {
+		return nil
+	}
+	return f.Configuration().Servers
 }
 
 func (n *Node) raftDir() string { return filepath.Join(n.cfg.DataDir, "raft") }
@@ -158,7 +178,11 @@ func (n *Node) openTransport() error {
 		}
 		n.cfg.AdvertiseAddr = adv
 	}
-	stream := newTLSStream(ln, adv, n.cfg.TLS, n.cfg.VerifyPeer, n.cfg.Logger)
+	var members func() []raft.Server
+	if n.bindIDs {
+		members = n.members
+	}
+	stream := newTLSStream(ln, adv, n.cfg.TLS, n.cfg.VerifyPeer, members, n.cfg.Logger)
 	n.trans = raft.NewNetworkTransportWithConfig(&raft.NetworkTransportConfig{
 		Stream:  stream,
 		MaxPool: 3,
@@ -210,6 +234,7 @@ func (n *Node) startRaft() error {
 		return fmt.Errorf("starting raft: %w", err)
 	}
 	n.raft = r
+	n.raftPtr.Store(r)
 	return nil
 }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"strings"
 	"sync"
 	"time"
 
@@ -24,6 +25,9 @@ type tlsStream struct {
 	server *tls.Config
 	client *tls.Config
 	log    *slog.Logger
+	// members returns the latest raft configuration's servers (none
+	// before raft runs); nil switches the membership checks off.
+	members func() []raft.Server
 }
 
 var _ raft.StreamLayer = (*tlsStream)(nil)
@@ -33,12 +37,19 @@ type stringAddr string
 func (a stringAddr) Network() string { return "tcp" }
 func (a stringAddr) String() string  { return string(a) }
 
-func newTLSStream(ln net.Listener, advertise string, base *tls.Config, verify func(*x509.Certificate) error, log *slog.Logger) *tlsStream {
+func newTLSStream(ln net.Listener, advertise string, base *tls.Config, verify func(*x509.Certificate) error,
+	members func() []raft.Server, log *slog.Logger) *tlsStream {
 	check := func(cs tls.ConnectionState) error {
 		if len(cs.PeerCertificates) == 0 {
 			return fmt.Errorf("%w: no certificate", ErrPeerRefused)
 		}
-		return verify(cs.PeerCertificates[0])
+		if err := verify(cs.PeerCertificates[0]); err != nil {
+			return err
+		}
+		if members != nil {
+			return checkMember(cs.PeerCertificates[0], members())
+		}
+		return nil
 	}
 	server := base.Clone()
 	server.ClientAuth = tls.RequireAndVerifyClientCert
@@ -47,7 +58,48 @@ func newTLSStream(ln net.Listener, advertise string, base *tls.Config, verify fu
 	client := base.Clone()
 	client.MinVersion = tls.VersionTLS13
 	client.VerifyConnection = check
-	return &tlsStream{ln: ln, addr: stringAddr(advertise), server: server, client: client, log: log}
+	return &tlsStream{ln: ln, addr: stringAddr(advertise), server: server, client: client, log: log, members: members}
+}
+
+// nodeIDOf returns the node id a certificate's urn:signet:node: URI SAN
+// names.
+func nodeIDOf(leaf *x509.Certificate) (string, bool) {
+	for _, u := range leaf.URIs {
+		if id, ok := strings.CutPrefix(u.String(), "urn:signet:node:"); ok && id != "" {
+			return id, true
+		}
+	}
+	return "", false
+}
+
+// checkMember admits a peer whose certificate names a server of the
+// raft configuration, so that a removed node's certificate no longer
+// speaks raft. With no configuration yet (a node waiting to be added)
+// any node certificate is admitted.
+func checkMember(leaf *x509.Certificate, servers []raft.Server) error {
+	if len(servers) == 0 {
+		return nil
+	}
+	id, _ := nodeIDOf(leaf)
+	for _, s := range servers {
+		if string(s.ID) == id {
+			return nil
+		}
+	}
+	return fmt.Errorf("%w: node %q is not in this cluster's raft configuration (removed? add it with signet operator raft add-peer)", ErrPeerRefused, id)
+}
+
+// checkDialed admits the certificate of the peer dialled at address only
+// if it names the server the configuration lists at that address: a
+// member cannot stand in for another.
+func checkDialed(leaf *x509.Certificate, address raft.ServerAddress, servers []raft.Server) error {
+	id, _ := nodeIDOf(leaf)
+	for _, s := range servers {
+		if s.Address == address && string(s.ID) != id {
+			return fmt.Errorf("%w: %s is %q in the raft configuration but its certificate names node %q", ErrPeerRefused, address, s.ID, id)
+		}
+	}
+	return nil
 }
 
 // Accept waits for the next connection. The TLS handshake happens on the
@@ -69,7 +121,18 @@ func (s *tlsStream) Addr() net.Addr { return s.addr }
 // Dial connects to a peer and completes the handshake within timeout.
 func (s *tlsStream) Dial(address raft.ServerAddress, timeout time.Duration) (net.Conn, error) {
 	d := &net.Dialer{Timeout: timeout}
-	c, err := tls.DialWithDialer(d, "tcp", string(address), s.client)
+	cfg := s.client
+	if s.members != nil {
+		cfg = s.client.Clone()
+		base := cfg.VerifyConnection
+		cfg.VerifyConnection = func(cs tls.ConnectionState) error {
+			if err := base(cs); err != nil {
+				return err
+			}
+			return checkDialed(cs.PeerCertificates[0], address, s.members())
+		}
+	}
+	c, err := tls.DialWithDialer(d, "tcp", string(address), cfg)
 	if err != nil {
 		return nil, fmt.Errorf("raft: connecting to %s over TLS: %w", address, err)
 	}
