@@ -20,8 +20,13 @@ import (
 	"github.com/signet-dev/signet/coordinator/api"
 )
 
-// DefaultMaxResponseSize bounds a response body: 64 MiB.
-const DefaultMaxResponseSize = 64 << 20
+// Defaults of Config.
+const (
+	// DefaultMaxResponseSize bounds a response body: 64 MiB.
+	DefaultMaxResponseSize = 64 << 20
+	// DefaultRetryFor is how long calls retry while no node answers.
+	DefaultRetryFor = 30 * time.Second
+)
 
 // Config configures a Client. Endpoints is required.
 type Config struct {
@@ -41,6 +46,13 @@ type Config struct {
 	MaxResponseSize int64
 	// Wait is the wait of blocking queries; 60 s when zero.
 	Wait time.Duration
+	// RetryFor is how long a call keeps trying while the cluster has no
+	// leader (nodes answer 503: an election, a node restarting): every
+	// round tries each endpoint once, then waits, from 100 ms doubling up
+	// to 2 s. Writes are idempotent, so retrying them is safe. When no
+	// endpoint answers at all (a typo, the whole cluster down) it gives
+	// up after 2 s. 30 s when zero; negative tries one round only.
+	RetryFor time.Duration
 }
 
 // Client talks to a coordinator cluster. It is safe for concurrent use.
@@ -74,6 +86,9 @@ func New(cfg Config) (*Client, error) {
 	if c.cfg.Wait <= 0 {
 		c.cfg.Wait = time.Minute
 	}
+	if c.cfg.RetryFor == 0 {
+		c.cfg.RetryFor = DefaultRetryFor
+	}
 	if c.hc == nil {
 		tr := http.DefaultTransport.(*http.Transport).Clone()
 		tr.TLSClientConfig = cfg.TLS
@@ -101,13 +116,40 @@ type call struct {
 }
 
 // do runs a call against the endpoints, failing over on connection
-// errors and 503s. It returns the X-Signet-Index of the answer.
+// errors and 503s, in rounds until Config.RetryFor has passed. It returns
+// the X-Signet-Index of the answer.
 func (c *Client) do(ctx context.Context, cl call) (uint64, error) {
+	start := time.Now()
+	delay := 100 * time.Millisecond
+	for {
+		idx, answered, err := c.round(ctx, cl)
+		limit := c.cfg.RetryFor
+		if !answered {
+			limit = min(limit, unreachableRetry)
+		}
+		if err == nil || !errors.Is(err, ErrUnavailable) || time.Since(start)+delay > limit {
+			return idx, err
+		}
+		select {
+		case <-ctx.Done():
+			return 0, errors.Join(err, ctx.Err())
+		case <-time.After(delay):
+		}
+		delay = min(2*delay, 2*time.Second)
+	}
+}
+
+// unreachableRetry bounds retrying when no endpoint answers at all.
+const unreachableRetry = 2 * time.Second
+
+// round tries each endpoint once, starting with the one that answered
+// last; answered says whether any node answered over HTTP.
+func (c *Client) round(ctx context.Context, cl call) (idx uint64, answered bool, err error) {
 	var body []byte
 	if cl.body != nil {
 		b, err := json.Marshal(cl.body)
 		if err != nil {
-			return 0, fmt.Errorf("encoding the request: %w", err)
+			return 0, false, fmt.Errorf("encoding the request: %w", err)
 		}
 		body = b
 	}
@@ -125,14 +167,16 @@ func (c *Client) do(ctx context.Context, cl call) (uint64, error) {
 			c.mu.Lock()
 			c.cur = n
 			c.mu.Unlock()
-			return idx, nil
+			return idx, true, nil
 		}
+		var e *Error
+		answered = answered || errors.As(err, &e)
 		if !retry || ctx.Err() != nil {
-			return 0, err
+			return 0, answered, err
 		}
 		last = err
 	}
-	return 0, fmt.Errorf("%w: no coordinator answered: %w", ErrUnavailable, last)
+	return 0, answered, fmt.Errorf("%w: no coordinator answered: %w", ErrUnavailable, last)
 }
 
 // send sends the call to one node; retry says whether another node may be

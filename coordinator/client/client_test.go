@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/signet-dev/signet/coordinator/api"
 )
@@ -79,9 +80,37 @@ func TestErrorsAndFailover(t *testing.T) {
 	}
 	var n atomic.Int32
 	s := answer(t, &n, 503, `{}`)
-	c, _ = New(Config{Endpoints: []string{s.URL, s.URL}, Token: "signet_tok"})
+	c, _ = New(Config{Endpoints: []string{s.URL, s.URL}, Token: "signet_tok", RetryFor: -1})
 	if _, err := c.Keys(context.Background()); !errors.Is(err, ErrUnavailable) || n.Load() != 2 {
 		t.Fatalf("all nodes 503: %v after %d calls", err, n.Load())
+	}
+}
+
+// TestRetriesThroughElection: while nodes answer 503 the client tries
+// again in rounds; once a node answers, the call succeeds.
+func TestRetriesThroughElection(t *testing.T) {
+	var calls atomic.Int32
+	s := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if calls.Add(1) <= 5 {
+			w.WriteHeader(http.StatusServiceUnavailable)
+			_, _ = w.Write([]byte(`{"error":"no leader","code":"no_leader"}`))
+			return
+		}
+		_, _ = w.Write([]byte(`[]`))
+	}))
+	t.Cleanup(s.Close)
+	c, _ := New(Config{Endpoints: []string{s.URL}, Token: "signet_tok", RetryFor: 20 * time.Second})
+	if _, err := c.Keys(context.Background()); err != nil || calls.Load() != 6 {
+		t.Fatalf("Keys = %v after %d calls, want success after 6", err, calls.Load())
+	}
+	// Nothing listening at all: it gives up after about 2 s, not RetryFor.
+	dead := httptest.NewServer(http.NotFoundHandler())
+	dead.Close()
+	c, _ = New(Config{Endpoints: []string{dead.URL}, Token: "signet_tok", RetryFor: time.Hour})
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if _, err := c.Keys(ctx); !errors.Is(err, ErrUnavailable) || ctx.Err() != nil {
+		t.Fatalf("unreachable endpoint: %v (ctx %v), want ErrUnavailable well before the context ends", err, ctx.Err())
 	}
 }
 
