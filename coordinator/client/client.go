@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -62,6 +63,10 @@ type Client struct {
 	hc   *http.Client
 	mu   sync.Mutex
 	cur  int // endpoint that answered last
+	// seen is the highest X-Signet-Index of any answer: reads of requests
+	// wait until the answering node has applied it (read-your-writes
+	// across nodes).
+	seen atomic.Uint64
 }
 
 // New returns a Client.
@@ -123,6 +128,9 @@ func (c *Client) do(ctx context.Context, cl call) (uint64, error) {
 	delay := 100 * time.Millisecond
 	for {
 		idx, answered, err := c.round(ctx, cl)
+		if err == nil {
+			c.note(idx)
+		}
 		limit := c.cfg.RetryFor
 		if !answered {
 			limit = min(limit, unreachableRetry)
@@ -137,6 +145,25 @@ func (c *Client) do(ctx context.Context, cl call) (uint64, error) {
 		}
 		delay = min(2*delay, 2*time.Second)
 	}
+}
+
+// note raises seen to idx.
+func (c *Client) note(idx uint64) {
+	for {
+		old := c.seen.Load()
+		if idx <= old || c.seen.CompareAndSwap(old, idx) {
+			return
+		}
+	}
+}
+
+// floor is the index a read must find applied to reflect this client's
+// earlier answers, as a blocking-query index (0: none).
+func (c *Client) floor() uint64 {
+	if s := c.seen.Load(); s > 1 {
+		return s - 1
+	}
+	return 0
 }
 
 // unreachableRetry bounds retrying when no endpoint answers at all.

@@ -131,3 +131,37 @@ func TestWaitReleasedEndsOnTerminal(t *testing.T) {
 		t.Fatalf("rejected request: %v, want ErrNotReleased", err)
 	}
 }
+
+// TestReadYourWrites: after an answer at index N, reads of requests ask
+// the answering node to have applied N (a blocking query from N-1), so a
+// lagging follower does not answer before it has the client's writes.
+func TestReadYourWrites(t *testing.T) {
+	var query atomic.Value
+	s := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost {
+			w.Header().Set("X-Signet-Index", "10")
+			_, _ = w.Write([]byte(`{"changed":true,"index":10}`))
+			return
+		}
+		query.Store(r.URL.RawQuery)
+		w.Header().Set("X-Signet-Index", "10")
+		_, _ = w.Write([]byte(`{"request":{"id":"r1"}}`))
+	}))
+	t.Cleanup(s.Close)
+	c, _ := New(Config{Endpoints: []string{s.URL}, Token: "signet_tok", Wait: 3 * time.Second})
+	if _, err := c.GetRequest(context.Background(), "r1"); err != nil {
+		t.Fatal(err)
+	}
+	if q := query.Load().(string); q != "" {
+		t.Fatalf("first read sent %q, want no index", q)
+	}
+	if _, err := c.CreateRequest(context.Background(), api.CreateRequestBody{ID: "r1"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.GetRequest(context.Background(), "r1"); err != nil {
+		t.Fatal(err)
+	}
+	if q := query.Load().(string); q != "index=9&wait=3s" {
+		t.Fatalf("read after a write at index 10 sent %q, want index=9&wait=3s", q)
+	}
+}

@@ -24,14 +24,14 @@ func (c *Client) CreateRequest(ctx context.Context, b api.CreateRequestBody) (ap
 // GetRequest returns a request with its threshold status.
 func (c *Client) GetRequest(ctx context.Context, id string) (api.RequestView, error) {
 	var out api.RequestView
-	_, err := c.do(ctx, call{method: http.MethodGet, path: reqPath(id, ""), out: &out})
+	_, err := c.do(ctx, call{method: http.MethodGet, path: reqPath(id, ""), query: c.blocking(url.Values{}, 0), out: &out})
 	return out, err
 }
 
 // ListRequests lists requests matching f.
 func (c *Client) ListRequests(ctx context.Context, f api.Filter) (api.RequestList, error) {
 	var out api.RequestList
-	_, err := c.do(ctx, call{method: http.MethodGet, path: "/v1/requests", query: f.Query(), out: &out})
+	_, err := c.do(ctx, call{method: http.MethodGet, path: "/v1/requests", query: c.blocking(f.Query(), 0), out: &out})
 	return out, err
 }
 
@@ -44,7 +44,13 @@ func (c *Client) WaitRequests(ctx context.Context, index uint64, f api.Filter) (
 	return out, err
 }
 
+// blocking adds a blocking query for index to q; with index 0 it asks
+// only that the answering node has caught up with this client's earlier
+// answers (floor), which it does at once when it has.
 func (c *Client) blocking(q url.Values, index uint64) url.Values {
+	if index == 0 {
+		index = c.floor()
+	}
 	if index > 0 {
 		q.Set("index", strconv.FormatUint(index, 10))
 		q.Set("wait", c.cfg.Wait.String())
@@ -55,7 +61,7 @@ func (c *Client) blocking(q url.Values, index uint64) url.Values {
 // Released returns a request's released files (empty until released).
 func (c *Client) Released(ctx context.Context, id string) (api.ReleasedBody, error) {
 	var out api.ReleasedBody
-	_, err := c.do(ctx, call{method: http.MethodGet, path: reqPath(id, "/released"), out: &out})
+	_, err := c.do(ctx, call{method: http.MethodGet, path: reqPath(id, "/released"), query: c.blocking(url.Values{}, 0), out: &out})
 	return out, err
 }
 
