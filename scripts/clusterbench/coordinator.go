@@ -1,17 +1,10 @@
 package main
 
 import (
-	"bufio"
 	"context"
-	"crypto/tls"
-	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/http"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -20,6 +13,7 @@ import (
 
 	"github.com/signet-dev/signet/coordinator/api"
 	"github.com/signet-dev/signet/coordinator/client"
+	"github.com/signet-dev/signet/coordinator/proctest"
 	"github.com/signet-dev/signet/pkg/dsse"
 	"github.com/signet-dev/signet/pkg/intoto"
 	"github.com/signet-dev/signet/pkg/keys"
@@ -28,7 +22,7 @@ import (
 // coordCluster is three `signet coordinator` processes with their
 // clients: admin, requester and signer.
 type coordCluster struct {
-	cluster
+	*proctest.Cluster
 	admin, ci, signer *client.Client
 	keys              []keys.Signer
 }
@@ -36,91 +30,25 @@ type coordCluster struct {
 // startCoordinators starts a 3-node coordinator cluster (dev TLS, raft
 // log fsynced on every append) and sets up a 2-of-3 statement policy.
 func startCoordinators(ctx context.Context, bin, dir string) (*coordCluster, error) {
-	ports, err := freePorts(6)
+	pc, err := proctest.Start(ctx, proctest.Options{Bin: bin, Dir: dir, LogLevel: "error"})
 	if err != nil {
 		return nil, err
 	}
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, err
-	}
-	cc := &coordCluster{}
-	var urls []string
-	for i := range 3 {
-		args := []string{"coordinator", "--node-id", fmt.Sprintf("n%d", i+1), "--data-dir", filepath.Join(dir, fmt.Sprintf("n%d", i+1)),
-			"--dev-ca", filepath.Join(dir, "ca"), "--raft-addr", fmt.Sprintf("127.0.0.1:%d", ports[2*i]),
-			"--api-addr", fmt.Sprintf("127.0.0.1:%d", ports[2*i+1]), "--log-level", "error"}
-		if i == 0 {
-			args = append(args, "--bootstrap", "--admin-token-file", filepath.Join(dir, "admin.token"))
-		} else {
-			args = append(args, "--join", urls[0], "--join-token-file", filepath.Join(dir, "admin.token"))
-		}
-		cmd := exec.CommandContext(ctx, bin, args...)
-		out, err := cmd.StdoutPipe()
-		if err != nil {
-			return nil, err
-		}
-		logFile, err := os.Create(filepath.Join(dir, fmt.Sprintf("n%d.log", i+1)))
-		if err != nil {
-			return nil, err
-		}
-		defer logFile.Close()
-		cmd.Stderr = logFile
-		if err := cmd.Start(); err != nil {
-			cc.stop()
-			return nil, fmt.Errorf("starting %s coordinator: %w", bin, err)
-		}
-		cc.procs = append(cc.procs, cmd)
-		line, err := bufio.NewReader(out).ReadString('\n')
-		if err != nil || !strings.Contains(line, " ready: ") {
-			cc.stop()
-			log, _ := os.ReadFile(logFile.Name())
-			return nil, fmt.Errorf("coordinator n%d did not start: %q %v\n%s", i+1, line, err, log)
-		}
-		urls = append(urls, fmt.Sprintf("https://127.0.0.1:%d", ports[2*i+1]))
-		if i == 0 {
-			if err := waitFile(filepath.Join(dir, "admin.token"), 30*time.Second); err != nil {
-				cc.stop()
-				return nil, err
-			}
-		}
-	}
-	cc.clientURLs = urls
-	if err := cc.setup(ctx, dir); err != nil {
-		cc.stop()
+	cc := &coordCluster{Cluster: pc}
+	if err := cc.setup(ctx); err != nil {
+		pc.Stop()
 		return nil, err
 	}
 	return cc, nil
 }
 
-func waitFile(path string, d time.Duration) error {
-	for deadline := time.Now().Add(d); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
-		if fi, err := os.Stat(path); err == nil && fi.Size() > 0 {
-			return nil
-		}
-	}
-	return fmt.Errorf("%s did not appear in %s", path, d)
-}
-
-func (cc *coordCluster) newClient(dir, token string, conns int) (*client.Client, error) {
-	pem, err := os.ReadFile(filepath.Join(dir, "ca", "ca.crt"))
-	if err != nil {
-		return nil, err
-	}
-	pool := x509.NewCertPool()
-	pool.AppendCertsFromPEM(pem)
-	tr := &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS13},
-		MaxIdleConnsPerHost: conns, MaxConnsPerHost: conns, ForceAttemptHTTP2: false}
-	return client.New(client.Config{Endpoints: cc.clientURLs, Token: token, HTTPClient: &http.Client{Transport: tr}})
-}
+func (cc *coordCluster) stop() { cc.Stop() }
 
 // setup enrols three ed25519 keys, a 2-of-3 policy for statements, and
 // tokens for a requester and for the signers.
-func (cc *coordCluster) setup(ctx context.Context, dir string) error {
-	tok, err := os.ReadFile(filepath.Join(dir, "admin.token"))
-	if err != nil {
-		return err
-	}
-	if cc.admin, err = cc.newClient(dir, strings.TrimSpace(string(tok)), 4); err != nil {
+func (cc *coordCluster) setup(ctx context.Context) error {
+	var err error
+	if cc.admin, err = cc.Client(cc.AdminToken); err != nil {
 		return err
 	}
 	ctx, cancel := context.WithTimeout(ctx, time.Minute)
@@ -134,10 +62,7 @@ func (cc *coordCluster) setup(ctx context.Context, dir string) error {
 		if err != nil {
 			return err
 		}
-		if err := retry(ctx, func() error {
-			_, err := cc.admin.EnrollKey(ctx, api.EnrollKeyBody{Key: s.Key(), Identity: fmt.Sprintf("owner%d", len(cc.keys)), Role: api.RoleOwner})
-			return err
-		}); err != nil {
+		if _, err := cc.admin.EnrollKey(ctx, api.EnrollKeyBody{Key: s.Key(), Identity: fmt.Sprintf("owner%d", len(cc.keys)), Role: api.RoleOwner}); err != nil {
 			return fmt.Errorf("enrolling a key: %w", err)
 		}
 		cc.keys = append(cc.keys, s)
@@ -159,21 +84,11 @@ func (cc *coordCluster) setup(ctx context.Context, dir string) error {
 	if err != nil {
 		return err
 	}
-	if cc.ci, err = cc.newClient(dir, ciTok.Secret, 256); err != nil {
+	if cc.ci, err = cc.Client(ciTok.Secret, 256); err != nil {
 		return err
 	}
-	cc.signer, err = cc.newClient(dir, sigTok.Secret, 256)
+	cc.signer, err = cc.Client(sigTok.Secret, 256)
 	return err
-}
-
-func retry(ctx context.Context, f func() error) error {
-	for {
-		err := f()
-		if err == nil || ctx.Err() != nil {
-			return err
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
 }
 
 // statement returns a statement payload of about size bytes.

@@ -1,10 +1,7 @@
 package failover
 
 import (
-	"bufio"
 	"context"
-	"crypto/tls"
-	"crypto/x509"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -17,6 +14,7 @@ import (
 
 	"github.com/signet-dev/signet/coordinator/api"
 	"github.com/signet-dev/signet/coordinator/client"
+	"github.com/signet-dev/signet/coordinator/proctest"
 	"github.com/signet-dev/signet/pkg/dsse"
 	"github.com/signet-dev/signet/pkg/intoto"
 )
@@ -43,7 +41,7 @@ type proc struct {
 	log  string
 }
 
-func start(t *testing.T, dir, name, bin string, args ...string) (*proc, *bufio.Reader) {
+func start(t *testing.T, dir, name, bin string, args ...string) *proc {
 	t.Helper()
 	log := filepath.Join(dir, name+".log")
 	lf, err := os.Create(log)
@@ -51,18 +49,14 @@ func start(t *testing.T, dir, name, bin string, args ...string) (*proc, *bufio.R
 		t.Fatal(err)
 	}
 	cmd := exec.Command(bin, args...)
-	cmd.Stderr = lf
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
+	cmd.Stdout, cmd.Stderr = lf, lf
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
 	lf.Close()
 	p := &proc{name: name, cmd: cmd, log: log}
 	t.Cleanup(func() { p.kill(syscall.SIGTERM) })
-	return p, bufio.NewReader(out)
+	return p
 }
 
 func (p *proc) kill(sig syscall.Signal) {
@@ -85,49 +79,13 @@ func (p *proc) dump(t *testing.T) {
 	t.Logf("--- %s log:\n%s", p.name, b)
 }
 
-// startNode starts coordinator node i and returns it with its API URL.
-func startNode(t *testing.T, bin, dir string, i int, extra ...string) (*proc, string) {
+func newClient(t *testing.T, c *proctest.Cluster, token string) *client.Client {
 	t.Helper()
-	args := append([]string{"coordinator", "--node-id", fmt.Sprintf("n%d", i), "--data-dir", filepath.Join(dir, fmt.Sprintf("n%d", i)),
-		"--dev-ca", filepath.Join(dir, "ca"), "--raft-addr", "127.0.0.1:0", "--api-addr", "127.0.0.1:0"}, extra...)
-	p, out := start(t, dir, fmt.Sprintf("n%d", i), bin, args...)
-	line, err := out.ReadString('\n')
-	if err != nil || !strings.Contains(line, " ready: api=") {
-		p.dump(t)
-		t.Fatalf("node n%d did not start: %q %v", i, line, err)
-	}
-	url := strings.Fields(strings.SplitN(line, "api=", 2)[1])[0]
-	return p, url
-}
-
-func newClient(t *testing.T, dir, token string, urls []string) *client.Client {
-	t.Helper()
-	pem, err := os.ReadFile(filepath.Join(dir, "ca", "ca.crt"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	pool := x509.NewCertPool()
-	pool.AppendCertsFromPEM(pem)
-	cl, err := client.New(client.Config{Endpoints: urls, Token: token, TLS: &tls.Config{RootCAs: pool}, Wait: 2 * time.Second})
+	cl, err := c.Client(token)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return cl
-}
-
-func eventually(t *testing.T, what string, d time.Duration, f func() error) {
-	t.Helper()
-	deadline := time.Now().Add(d)
-	for {
-		err := f()
-		if err == nil {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%s: %v", what, err)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
 }
 
 func linkPayload(t *testing.T, n int) []byte {
@@ -148,23 +106,15 @@ func linkPayload(t *testing.T, n int) []byte {
 func TestAgentSurvivesLeaderKill(t *testing.T) {
 	bin := signetBin(t)
 	dir := t.TempDir()
-	tokFile := filepath.Join(dir, "admin.token")
-	n1, u1 := startNode(t, bin, dir, 1, "--bootstrap", "--admin-token-file", tokFile)
-	eventually(t, "admin token", 30*time.Second, func() error { _, err := os.Stat(tokFile); return err })
-	_, u2 := startNode(t, bin, dir, 2, "--join", u1, "--join-token-file", tokFile)
-	_, u3 := startNode(t, bin, dir, 3, "--join", u1, "--join-token-file", tokFile)
-	urls := []string{u1, u2, u3}
-	tok, _ := os.ReadFile(tokFile)
-	admin := newClient(t, dir, strings.TrimSpace(string(tok)), urls)
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	eventually(t, "three voters", 30*time.Second, func() error {
-		p, err := admin.Peers(ctx)
-		if err == nil && len(p) != 3 {
-			err = fmt.Errorf("%d peers", len(p))
-		}
-		return err
-	})
+	cluster, err := proctest.Start(ctx, proctest.Options{Bin: bin, Dir: filepath.Join(dir, "cluster")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(cluster.Stop)
+	urls, tokFile := cluster.URLs, cluster.AdminTokenFile
+	admin := newClient(t, cluster, cluster.AdminToken)
 
 	// A functionary key file, enrolled; a policy; tokens.
 	key := filepath.Join(dir, "builder")
@@ -172,7 +122,7 @@ func TestAgentSurvivesLeaderKill(t *testing.T) {
 		t.Fatalf("keygen: %v\n%s", err, out)
 	}
 	out, err := exec.Command(bin, "key", "enroll", key+".pub", "--role", "functionary", "--identity", "builder",
-		"--coordinator", u1, "--ca-cert", filepath.Join(dir, "ca", "ca.crt"), "--token-file", tokFile).CombinedOutput()
+		"--coordinator", urls[1], "--ca-cert", cluster.CAFile, "--token-file", tokFile).CombinedOutput()
 	if err != nil {
 		t.Fatalf("key enroll: %v\n%s", err, out)
 	}
@@ -193,7 +143,7 @@ func TestAgentSurvivesLeaderKill(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ci := newClient(t, dir, ciTok.Secret, urls)
+	ci := newClient(t, cluster, ciTok.Secret)
 	write := func(name, data string) string {
 		p := filepath.Join(dir, name)
 		if err := os.WriteFile(p, []byte(data), 0o600); err != nil {
@@ -203,8 +153,8 @@ func TestAgentSurvivesLeaderKill(t *testing.T) {
 	}
 	pol := write("policy.yaml", "version: 1\nrules:\n  - {name: build, kinds: [link], keys: ['*'], mode: auto, allow: 'request.step == \"build\"'}\n")
 	cfg := write("agent.yaml", fmt.Sprintf("coordinators: [%s]\ntoken_source: %s\nca_cert: %s\nstate_dir: %s\npolicy: %s\nwait: 1s\nkeys:\n  - uri: %q\n",
-		strings.Join(urls, ", "), write("agent.token", agentTok.Secret), filepath.Join(dir, "ca", "ca.crt"), filepath.Join(dir, "agent-state"), pol, key))
-	agent, _ := start(t, dir, "agent", bin, "agent", "run", "--config", cfg)
+		strings.Join(urls, ", "), write("agent.token", agentTok.Secret), cluster.CAFile, filepath.Join(dir, "agent-state"), pol, key))
+	agent := start(t, dir, "agent", bin, "agent", "run", "--config", cfg)
 
 	request := func(n int) {
 		t.Helper()
@@ -223,14 +173,14 @@ func TestAgentSurvivesLeaderKill(t *testing.T) {
 	request(1)
 
 	// Kill the leader (n1, which bootstrapped and still leads) with SIGKILL.
-	n1.kill(syscall.SIGKILL)
+	cluster.Node(0).Signal(syscall.SIGKILL)
 	for n := 2; n <= 4; n++ {
 		request(n)
 	}
 
 	// Restart the agent: it finds nothing new to sign.
 	agent.kill(syscall.SIGTERM)
-	agent, _ = start(t, dir, "agent2", bin, "agent", "run", "--config", cfg)
+	agent = start(t, dir, "agent2", bin, "agent", "run", "--config", cfg)
 	request(5)
 	audit, err := admin.AuditAll(ctx, 0)
 	if err != nil {
