@@ -46,6 +46,10 @@ type Config struct {
 	// AdvertiseAddr is the address other nodes dial; by default the
 	// listener's address, which must then not be a wildcard.
 	AdvertiseAddr string
+	// DialSource is the local IP address raft connections to peers are
+	// made from (multi-homed hosts, firewalls keyed on source address);
+	// the system's choice when empty.
+	DialSource string
 	// TLS is the mutual-TLS configuration for raft, used as server and as
 	// client: Certificates (this node's), RootCAs and ClientCAs (the
 	// cluster's CA). The node requires and verifies client certificates
@@ -115,6 +119,9 @@ func (c *Config) Validate() error {
 		if err := state.CheckAPIAddr(c.APIAddr); err != nil {
 			return fmt.Errorf("%w: APIAddr: %w", ErrConfig, err)
 		}
+	}
+	if c.DialSource != "" && net.ParseIP(c.DialSource) == nil {
+		return fmt.Errorf("%w: DialSource %q is not an IP address", ErrConfig, c.DialSource)
 	}
 	if err := checkTLS(c.TLS); err != nil {
 		return err

@@ -183,6 +183,9 @@ func (n *Node) openTransport() error {
 		members = n.members
 	}
 	stream := newTLSStream(ln, adv, n.cfg.TLS, n.cfg.VerifyPeer, members, n.cfg.Logger)
+	if n.cfg.DialSource != "" {
+		stream.source = &net.TCPAddr{IP: net.ParseIP(n.cfg.DialSource)}
+	}
 	n.trans = raft.NewNetworkTransportWithConfig(&raft.NetworkTransportConfig{
 		Stream:  stream,
 		MaxPool: 3,

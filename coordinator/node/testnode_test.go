@@ -36,6 +36,10 @@ type childSpec struct {
 	CADir     string `json:"ca_dir"`
 	RaftAddr  string `json:"raft_addr"`
 	Bootstrap bool   `json:"bootstrap"`
+	// Advertise and Source route raft traffic through the partition
+	// tests' proxies (partition_test.go).
+	Advertise string `json:"advertise,omitempty"`
+	Source    string `json:"source,omitempty"`
 }
 
 func TestMain(m *testing.M) {
@@ -65,6 +69,7 @@ func childMain(specJSON string) int {
 	n, err := Open(context.Background(), Config{
 		NodeID: spec.ID, DataDir: spec.Dir, RaftAddr: spec.RaftAddr, TLS: ca.NodeTLS(pair),
 		Bootstrap: spec.Bootstrap, Logger: logger, ExpireInterval: 300 * time.Millisecond,
+		AdvertiseAddr: spec.Advertise, DialSource: spec.Source,
 		SnapshotThreshold: 64, TrailingLogs: 32, SnapshotInterval: 500 * time.Millisecond,
 		HeartbeatTimeout: 500 * time.Millisecond, ElectionTimeout: 500 * time.Millisecond,
 		LeaderLeaseTimeout: 250 * time.Millisecond,
@@ -128,6 +133,15 @@ func controlMux(n *Node) *http.ServeMux {
 		writeJSON(w, applyOnce(r.Context(), n, op))
 	})
 	mux.HandleFunc("GET /status", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, statusOf(n))
+	})
+	// /read is a linearizable read: a barrier on the leader (which a
+	// deposed leader cannot pass), then the state.
+	mux.HandleFunc("GET /read", func(w http.ResponseWriter, r *http.Request) {
+		if err := n.Barrier(r.Context()); err != nil {
+			answer(w, err)
+			return
+		}
 		writeJSON(w, statusOf(n))
 	})
 	mux.HandleFunc("POST /barrier", func(w http.ResponseWriter, r *http.Request) {

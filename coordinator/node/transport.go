@@ -25,6 +25,8 @@ type tlsStream struct {
 	server *tls.Config
 	client *tls.Config
 	log    *slog.Logger
+	// source is the local address dials are made from (nil: any).
+	source net.Addr
 	// members returns the latest raft configuration's servers (none
 	// before raft runs); nil switches the membership checks off.
 	members func() []raft.Server
@@ -120,7 +122,7 @@ func (s *tlsStream) Addr() net.Addr { return s.addr }
 
 // Dial connects to a peer and completes the handshake within timeout.
 func (s *tlsStream) Dial(address raft.ServerAddress, timeout time.Duration) (net.Conn, error) {
-	d := &net.Dialer{Timeout: timeout}
+	d := &net.Dialer{Timeout: timeout, LocalAddr: s.source}
 	cfg := s.client
 	if s.members != nil {
 		cfg = s.client.Clone()
