@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"time"
 
@@ -43,14 +44,21 @@ type Options struct {
 	Logger     *slog.Logger
 	Clock      func() time.Time
 	Wait       time.Duration
-	// Backoff bounds the wait after a failed call (doubling from 100 ms).
+	// Backoff bounds the wait after a failed call (doubling from 100 ms)
+	// and between attempts to sign with a key that failed (doubling from
+	// 1 s).
 	Backoff time.Duration
+	// Metrics receives the agent's metrics; nil keeps them unexported.
+	Metrics *Metrics
 }
 
 // Agent watches the coordinator and answers requests for its keys.
 type Agent struct {
 	o     Options
 	index uint64
+	// failed holds (request, key) pairs whose key store failed, to try
+	// again after a backoff (see retry.go).
+	failed map[pair]*failure
 }
 
 // New checks the options and returns an Agent.
@@ -73,7 +81,10 @@ func New(o Options) (*Agent, error) {
 	if o.Backoff == 0 {
 		o.Backoff = 30 * time.Second
 	}
-	return &Agent{o: o}, nil
+	if o.Metrics == nil {
+		o.Metrics = NewMetrics()
+	}
+	return &Agent{o: o, failed: map[pair]*failure{}}, nil
 }
 
 // Run answers requests until ctx ends. Failed calls are retried with
@@ -85,6 +96,7 @@ func (a *Agent) Run(ctx context.Context) error {
 			if ctx.Err() != nil {
 				break
 			}
+			a.o.Metrics.coordErrors.Inc()
 			a.o.Logger.WarnContext(ctx, "coordinator call failed; retrying", "err", err, "in", delay)
 			select {
 			case <-ctx.Done():
@@ -99,7 +111,9 @@ func (a *Agent) Run(ctx context.Context) error {
 }
 
 // Step acts on the decisions people made, then waits for requests once
-// and answers them.
+// and answers them, and tries again the keys that failed earlier whose
+// backoff has passed. A key store failure does not fail the step: it is
+// reported, counted, and retried later; the error is the coordinator's.
 func (a *Agent) Step(ctx context.Context) error {
 	decided, err := a.decided(ctx)
 	if err != nil {
@@ -109,9 +123,12 @@ func (a *Agent) Step(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	a.index = index
+	a.o.Metrics.lastPoll.SetToCurrentTime()
 	reqs = append(decided, reqs...)
+	reqs = append(reqs, a.dueRetries(reqs)...)
+	defer a.countPending()
 	if len(reqs) == 0 {
+		a.index = index
 		return nil
 	}
 	released, err := a.o.Coordinator.ReleasedLayout(ctx)
@@ -121,14 +138,31 @@ func (a *Agent) Step(ctx context.Context) error {
 	var errs []error
 	for _, r := range reqs {
 		for _, s := range a.o.Signers {
-			if err := a.handle(ctx, r, s, released); err != nil {
-				// One key's device error must not stop the others.
+			if a.waiting(r.ID, s.Key().KeyID) {
+				continue
+			}
+			err := a.handle(ctx, r, s, released)
+			switch {
+			case errors.Is(err, ErrSigning):
+				a.fail(ctx, r, s, err)
+			case err != nil:
+				// A coordinator error: Run backs off and the next query
+				// brings the request back.
 				a.o.Logger.ErrorContext(ctx, "request not answered", "request", r.ID, "keyid", s.Key().ShortID(), "err", err)
+				delete(a.failed, pair{r.ID, s.Key().KeyID})
 				errs = append(errs, err)
+			default:
+				a.succeeded(r.ID, s.Key().KeyID)
 			}
 		}
 	}
-	return errors.Join(errs...)
+	if len(errs) > 0 {
+		// Keep the old index: the next query lists every request still
+		// waiting at once, including those not answered now.
+		return errors.Join(errs...)
+	}
+	a.index = index
+	return nil
 }
 
 // decided returns the requests a person decided on since they were listed
@@ -166,14 +200,17 @@ func (a *Agent) keyIDs() []string {
 // reject or wait for a person.
 func (a *Agent) handle(ctx context.Context, r Request, s keys.Signer, released *intoto.Layout) error {
 	keyID, now := s.Key().KeyID, a.o.Clock()
+	a.o.Metrics.seen.WithLabelValues(r.Kind).Inc()
 	p, err := Prepare(r, Context{KeyID: keyID, Now: now, Released: released})
 	if err != nil {
+		a.o.Metrics.rejected.WithLabelValues("invalid").Inc()
 		return a.o.Coordinator.Reject(ctx, r.ID, keyID, err.Error())
 	}
 	d := a.o.Policy.Evaluate(p.Input)
 	log := a.o.Logger.With("request", r.ID, "kind", r.Kind, "keyid", s.Key().ShortID())
 	if !d.Allow {
 		log.InfoContext(ctx, "policy denies", "why", d.String())
+		a.o.Metrics.rejected.WithLabelValues("policy").Inc()
 		return a.o.Coordinator.Reject(ctx, r.ID, keyID, "local policy: "+d.String())
 	}
 	if d.Mode == policy.ModeManual || a.manual(keyID) {
@@ -183,14 +220,7 @@ func (a *Agent) handle(ctx context.Context, r Request, s keys.Signer, released *
 	return a.sign(ctx, r, s, p)
 }
 
-func (a *Agent) manual(keyID string) bool {
-	for _, k := range a.o.ManualKeys {
-		if k == keyID {
-			return true
-		}
-	}
-	return false
-}
+func (a *Agent) manual(keyID string) bool { return slices.Contains(a.o.ManualKeys, keyID) }
 
 // manualDecision signs or rejects if a person decided on exactly this
 // payload, and otherwise lists the request as pending.
@@ -203,6 +233,7 @@ func (a *Agent) manualDecision(ctx context.Context, r Request, s keys.Signer, p 
 	if ok && v.Digest == p.Digest {
 		defer a.o.Approvals.Done(r.ID, keyID)
 		if !v.Approve {
+			a.o.Metrics.rejected.WithLabelValues("person").Inc()
 			return a.o.Coordinator.Reject(ctx, r.ID, keyID, fmt.Sprintf("rejected by %s: %s", v.By, v.Reason))
 		}
 		return a.sign(ctx, r, s, p)
@@ -216,9 +247,19 @@ func (a *Agent) manualDecision(ctx context.Context, r Request, s keys.Signer, p 
 }
 
 func (a *Agent) sign(ctx context.Context, r Request, s keys.Signer, p *Prepared) error {
+	start := time.Now()
 	sig, err := Sign(ctx, a.o.Journal, s, r.ID, p, a.o.Clock())
 	if err != nil {
 		return err
 	}
-	return a.o.Coordinator.SubmitSignature(ctx, r.ID, sig)
+	if !sig.Reused {
+		a.o.Metrics.observeSign(time.Since(start))
+	}
+	if err := a.o.Coordinator.SubmitSignature(ctx, r.ID, sig); err != nil {
+		return err
+	}
+	if !sig.Reused { // a resubmission is not a new signature
+		a.o.Metrics.signed.WithLabelValues(r.Kind).Inc()
+	}
+	return nil
 }

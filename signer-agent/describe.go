@@ -3,6 +3,7 @@ package signeragent
 import (
 	"fmt"
 	"io"
+	"maps"
 	"slices"
 	"strings"
 
@@ -74,10 +75,7 @@ func describeLayout(b *strings.Builder, lay, prev *intoto.Layout) {
 		fmt.Fprintf(b, "  inspection %q runs %q\n", in.Name, in.Run)
 	}
 	if prev != nil {
-		f, err := describeKeys(lay, prev)
-		if err == nil && f != "" {
-			b.WriteString(f)
-		}
+		describeKeys(b, lay, prev)
 	}
 }
 
@@ -97,19 +95,19 @@ func describeStepChange(b *strings.Builder, o, s *intoto.Step) {
 	}
 }
 
-func describeKeys(lay, prev *intoto.Layout) (string, error) {
-	var b strings.Builder
-	for id := range lay.Keys {
+// describeKeys lists the keys added and removed since prev, in key id
+// order so that the same change always reads the same.
+func describeKeys(b *strings.Builder, lay, prev *intoto.Layout) {
+	for _, id := range slices.Sorted(maps.Keys(lay.Keys)) {
 		if _, ok := prev.Keys[id]; !ok {
-			fmt.Fprintf(&b, "+ key %s (%s)\n", short(id), lay.Keys[id].KeyType)
+			fmt.Fprintf(b, "+ key %s (%s)\n", short(id), lay.Keys[id].KeyType)
 		}
 	}
-	for id := range prev.Keys {
+	for _, id := range slices.Sorted(maps.Keys(prev.Keys)) {
 		if _, ok := lay.Keys[id]; !ok {
-			fmt.Fprintf(&b, "- key %s REMOVED\n", short(id))
+			fmt.Fprintf(b, "- key %s REMOVED\n", short(id))
 		}
 	}
-	return b.String(), nil
 }
 
 func sameStep(a, b *intoto.Step) bool {

@@ -9,6 +9,15 @@
 // signatures cover) and the facts the local policy decides on — from the
 // payload and the last released layout, never from the coordinator's
 // description. Package journal makes sure a key never signs two payloads
-// for one request, across restarts; package config reads agent.yaml. The
-// loop that watches the coordinator comes with the coordinator's API.
+// for one request, across restarts; package config reads agent.yaml.
+//
+// Agent.Run is the loop: blocking queries to the coordinator (failing
+// over between nodes, backing off on errors and asking again from the
+// last index it fully answered), the policy's decision per request and
+// key, signing or rejecting, and manual approvals through Approvals.
+// A key store failure (ErrSigning: a device removed, Vault unreachable
+// or denied) fails neither the step nor the other keys: it is logged
+// once per distinct error with its class and what to do, counted in
+// Metrics, and the (request, key) is tried again after a backoff that
+// doubles from 1 s to Options.Backoff.
 package signeragent

@@ -2,12 +2,17 @@ package signeragent
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
 	"github.com/signet-dev/signet/pkg/keys"
 	"github.com/signet-dev/signet/signer-agent/journal"
 )
+
+// ErrSigning means the key store failed to sign (a device or server
+// error); nothing was recorded, and the agent tries again later.
+var ErrSigning = errors.New("signing failed")
 
 // Signature is what the agent submits for one request and key.
 type Signature struct {
@@ -34,12 +39,12 @@ func Sign(ctx context.Context, j *journal.Journal, s keys.Signer, requestID stri
 	}
 	sig, err := s.Sign(ctx, p.PAE)
 	if err != nil {
-		return Signature{}, fmt.Errorf("signing request %s with key %s: %w", requestID, s.Key().ShortID(), err)
+		return Signature{}, fmt.Errorf("%w: request %s with key %s: %w", ErrSigning, requestID, s.Key().ShortID(), err)
 	}
 	var meta []byte
 	if p.Canonical != nil {
 		if meta, err = s.Sign(ctx, p.Canonical); err != nil {
-			return Signature{}, fmt.Errorf("signing request %s with key %s: %w", requestID, s.Key().ShortID(), err)
+			return Signature{}, fmt.Errorf("%w: request %s with key %s: %w", ErrSigning, requestID, s.Key().ShortID(), err)
 		}
 	}
 	rec := journal.Record{RequestID: requestID, KeyID: keyID, Digest: p.Digest, Signature: sig, MetaSignature: meta, At: now.UTC()}

@@ -17,6 +17,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"net"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -58,6 +59,9 @@ type Config struct {
 	Policy   string        `yaml:"policy"`
 	Keys     []Key         `yaml:"keys"`
 	Wait     time.Duration `yaml:"wait"` // blocking query wait (default 30s)
+	// MetricsAddr, when set, is where the agent serves Prometheus
+	// /metrics and /healthz over plain HTTP (e.g. 127.0.0.1:9464).
+	MetricsAddr string `yaml:"metrics_addr"`
 }
 
 // Load reads and validates a configuration file; relative paths in it are
@@ -119,6 +123,11 @@ func (c *Config) Validate() error {
 		return bad("keys: list at least one key")
 	case c.Wait < time.Second || c.Wait > 10*time.Minute:
 		return bad("wait %s: use 1s to 10m", c.Wait)
+	}
+	if c.MetricsAddr != "" {
+		if _, port, err := net.SplitHostPort(c.MetricsAddr); err != nil || port == "" {
+			return bad("metrics_addr %q: want host:port such as 127.0.0.1:9464", c.MetricsAddr)
+		}
 	}
 	for i, k := range c.Keys {
 		if k.Mode != "" && k.Mode != "manual" {

@@ -46,6 +46,7 @@ func TestParseErrors(t *testing.T) {
 		{"no state dir", strings.Replace(good, "state_dir: state\n", "", 1), "state_dir"},
 		{"no policy", strings.Replace(good, "policy: policy.yaml\n", "", 1), "policy is required"},
 		{"bad mode", strings.Replace(good, "mode: manual", "mode: yolo", 1), `mode "yolo"`},
+		{"bad metrics address", good + "metrics_addr: 9464\n", "metrics_addr"},
 		{"secret in a key URI", strings.Replace(good, "pin-source=/run/secrets/pin", "pin-value=1234", 1), "keys[0].uri"},
 		{"wait too short", good + "wait: 10ms\n", "wait 10ms"},
 	}
