@@ -19,7 +19,7 @@ import (
 	"github.com/signet-dev/signet/signer-agent/policy"
 )
 
-func coordClient(t *testing.T, c *coordtest.Cluster, token string) *client.Client {
+func coordClient(t testing.TB, c *coordtest.Cluster, token string) *client.Client {
 	t.Helper()
 	pem, err := os.ReadFile(c.CAFile)
 	if err != nil {

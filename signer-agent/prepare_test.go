@@ -16,7 +16,7 @@ import (
 
 var now = time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
 
-func payload(t *testing.T, v any) []byte {
+func payload(t testing.TB, v any) []byte {
 	t.Helper()
 	data, err := intoto.EncodePayload(v)
 	if err != nil {
@@ -122,7 +122,7 @@ func TestPrepareLayoutFacts(t *testing.T) {
 }
 
 // newSigner returns a signer over a new ed25519 key.
-func newSigner(t *testing.T) keys.Signer {
+func newSigner(t testing.TB) keys.Signer {
 	t.Helper()
 	priv, err := keys.GenerateKey(keys.KeyTypeED25519, 0)
 	if err != nil {

@@ -46,7 +46,7 @@ func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return 
 func TestAgentRunKeepsGoodKeys(t *testing.T) {
 	hsm := softhsm.New(t)
 	tok := hsm.InitToken(t, "agent-hsm")
-	tok.GenerateKey(t, softhsm.KeySpec{Type: softhsm.ECDSAP256, Label: "builder"})
+	tok.GenerateKey(t, softhsm.KeySpec{Type: softhsm.ECDSAP256, Label: "builder", ID: []byte{1}})
 	dir := t.TempDir()
 	wrongPIN := filepath.Join(dir, "wrong.pin")
 	if err := os.WriteFile(wrongPIN, []byte("not-the-pin\n"), 0o600); err != nil {
