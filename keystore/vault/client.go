@@ -2,6 +2,7 @@ package vault
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -81,6 +82,30 @@ func (c *client) write(ctx context.Context, path, capability string, data map[st
 		return nil, nil
 	}
 	return s.Data, nil
+}
+
+// post POSTs body as JSON to path and decodes the answer into out,
+// through the vault/api client (address, token, namespace, TLS) but
+// without its generic Secret decoding.
+func (c *client) post(ctx context.Context, path, capability string, body, out any) error {
+	req := c.api.NewRequest(http.MethodPost, "/v1/"+path)
+	if err := req.SetJSONBody(body); err != nil {
+		return fmt.Errorf("%w: encoding the request to %s: %v", ErrVault, path, err)
+	}
+	resp, err := c.api.RawRequestWithContext(ctx, req)
+	if resp != nil {
+		defer resp.Body.Close()
+	}
+	if err != nil {
+		return c.classify(ctx, err, "write", path, capability)
+	}
+	if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
+		if errors.Is(err, ErrResponseTooLarge) {
+			return c.classify(ctx, err, "write", path, capability)
+		}
+		return fmt.Errorf("%w: Vault at %s: the answer to %s is not the JSON expected: %v", ErrVault, c.addr, path, err)
+	}
+	return nil
 }
 
 // list LISTs path; nil means nothing there.

@@ -32,16 +32,24 @@ func FuzzParseKeyInfo(f *testing.F) {
 	})
 }
 
-// FuzzParseSignResult: signatures from Vault are parsed without
-// panicking; a result is either a non-empty signature or an error.
+// FuzzParseSignResult: transit's sign answers are decoded and their
+// signatures parsed without panicking; a result is either a non-empty
+// signature or an error.
 func FuzzParseSignResult(f *testing.F) {
-	f.Add("vault:v1:AQID", "")
-	f.Add("vault:v1:", "boom")
-	f.Add("vault:v10:AQID", "")
-	f.Fuzz(func(t *testing.T, sig, msg string) {
-		r := parseSignResult(map[string]any{"signature": sig, "error": msg}, 1, "p")
-		if (r.err == nil) == (len(r.sig) == 0) {
-			t.Fatalf("result %x, %v: want exactly one of signature and error", r.sig, r.err)
+	f.Add([]byte(`{"data":{"batch_results":[{"signature":"vault:v1:AQID"}]}}`))
+	f.Add([]byte(`{"data":{"batch_results":[{"signature":"vault:v1:","error":"boom"}]}}`))
+	f.Add([]byte(`{"data":{"batch_results":[{"signature":"vault:v10:AQID"},{"error":"x"}]}}`))
+	f.Add([]byte(`{"data":{"batch_results":null}}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var resp signResponse
+		if json.Unmarshal(data, &resp) != nil {
+			return
+		}
+		for _, r := range resp.Data.BatchResults {
+			res := parseSignResult(r.Signature, r.Error, 1, "p")
+			if (res.err == nil) == (len(res.sig) == 0) {
+				t.Fatalf("result %x, %v: want exactly one of signature and error", res.sig, res.err)
+			}
 		}
 	})
 }

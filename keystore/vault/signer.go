@@ -37,6 +37,11 @@ type transitKey struct {
 	maxMsg int
 	client *client
 	batch  *batcher
+	// signer hashes per the scheme, signs through the batcher with the
+	// caller's context (keys.ContextSigner) and verifies; built once, as
+	// is verify, which checks SignBatch's signatures.
+	signer keys.Signer
+	verify func(msg, sig []byte) error
 }
 
 func newSigner(c *client, cfg Config, t target, v int, key keys.Key, pub crypto.PublicKey) (*Signer, error) {
@@ -48,7 +53,10 @@ func newSigner(c *client, cfg Config, t target, v int, key keys.Key, pub crypto.
 		return c.sign(ctx, v, params, inputs)
 	}
 	tk := &transitKey{key: key, pub: pub, hash: h, maxMsg: cfg.MaxMessageSize, client: c, batch: newBatcher(send, cfg.MaxBatch, cfg.MaxInFlight)}
-	if _, err := keys.NewSignerForKey(tk.bind(context.Background()), key); err != nil {
+	if tk.verify, err = key.Verifier(); err != nil {
+		return nil, err
+	}
+	if tk.signer, err = keys.NewSignerForKey(ctxSigner{tk}, key); err != nil {
 		return nil, err
 	}
 	closeFn := func() error {
@@ -72,11 +80,7 @@ func (k *transitKey) Sign(ctx context.Context, msg []byte) ([]byte, error) {
 	if err := k.checkSize(msg); err != nil {
 		return nil, err
 	}
-	s, err := keys.NewSignerForKey(k.bind(ctx), k.key)
-	if err != nil {
-		return nil, err
-	}
-	return s.Sign(ctx, msg)
+	return k.signer.Sign(ctx, msg)
 }
 
 // checkSize refuses messages Vault would refuse (ed25519 sends them whole).
@@ -89,21 +93,21 @@ func (k *transitKey) checkSize(msg []byte) error {
 		"use an ecdsa or rsa key, which sign digests", ErrMessageTooLarge, len(msg), k.maxMsg)
 }
 
-// bind returns a crypto.Signer whose Sign sends through the batcher with
-// ctx (crypto.Signer has no context parameter).
-func (k *transitKey) bind(ctx context.Context) crypto.Signer { return boundSigner{k: k, ctx: ctx} }
+// ctxSigner sends digests through the batcher; as a keys.ContextSigner
+// it gets the caller's context (crypto.Signer has no context parameter).
+type ctxSigner struct{ k *transitKey }
 
-type boundSigner struct {
-	k   *transitKey
-	ctx context.Context
+func (c ctxSigner) Public() crypto.PublicKey { return c.k.pub }
+
+// SignContext ignores opts: the key's scheme fixed them when it was
+// opened, and keys.NewSignerForKey checks the result.
+func (c ctxSigner) SignContext(ctx context.Context, digest []byte, _ crypto.SignerOpts) ([]byte, error) {
+	return c.k.batch.do(ctx, digest)
 }
 
-func (b boundSigner) Public() crypto.PublicKey { return b.k.pub }
-
-// Sign ignores rand and opts: the key's scheme fixed them when it was
-// opened, and keys.NewSignerForKey checks the result.
-func (b boundSigner) Sign(_ io.Reader, digest []byte, _ crypto.SignerOpts) ([]byte, error) {
-	return b.k.batch.do(b.ctx, digest)
+// Sign is crypto.Signer's form, without a context.
+func (c ctxSigner) Sign(_ io.Reader, digest []byte, opts crypto.SignerOpts) ([]byte, error) {
+	return c.SignContext(context.Background(), digest, opts)
 }
 
 // SignBatch signs every message with the pinned key version, in as few
@@ -150,7 +154,7 @@ func (k *transitKey) collect(ctx context.Context, msgs [][]byte, chans []chan si
 					errs[i] = fmt.Errorf("signing message %d with key %s: %w", i, k.key.ShortID(), err)
 					continue
 				}
-				if err := k.key.Verify(msgs[i], sig); err != nil {
+				if err := k.verify(msgs[i], sig); err != nil {
 					errs[i] = fmt.Errorf("%w: message %d, key %s: %w", keys.ErrSignatureCheck, i, k.key.ShortID(), err)
 					continue
 				}

@@ -205,45 +205,65 @@ type signResult struct {
 	err error
 }
 
+// signRequest is the body of POST MOUNT/sign/NAME: typed, so that the
+// hot path neither builds nor decodes generic maps.
+type signRequest struct {
+	BatchInput          []signInput `json:"batch_input"`
+	KeyVersion          int         `json:"key_version"`
+	HashAlgorithm       string      `json:"hash_algorithm,omitempty"`
+	Prehashed           bool        `json:"prehashed,omitempty"`
+	MarshalingAlgorithm string      `json:"marshaling_algorithm,omitempty"`
+	SignatureAlgorithm  string      `json:"signature_algorithm,omitempty"`
+	SaltLength          string      `json:"salt_length,omitempty"`
+}
+
+type signInput struct {
+	Input string `json:"input"`
+}
+
+// signResponse is the part of transit's answer the signer reads.
+type signResponse struct {
+	Data struct {
+		BatchResults []struct {
+			Signature string `json:"signature"`
+			Error     string `json:"error"`
+		} `json:"batch_results"`
+	} `json:"data"`
+}
+
 // sign signs inputs (digests, or whole messages for ed25519) with key
 // version v in one batch_input request.
 func (c *client) sign(ctx context.Context, v int, p signParams, inputs [][]byte) ([]signResult, error) {
-	batch := make([]map[string]any, len(inputs))
+	body := signRequest{BatchInput: make([]signInput, len(inputs)), KeyVersion: v, SignatureAlgorithm: p.sigAlg}
 	for i, in := range inputs {
-		batch[i] = map[string]any{"input": base64.StdEncoding.EncodeToString(in)}
+		body.BatchInput[i].Input = base64.StdEncoding.EncodeToString(in)
 	}
-	body := map[string]any{"batch_input": batch, "key_version": v}
 	if p.hash != "" {
-		body["hash_algorithm"], body["prehashed"], body["marshaling_algorithm"] = p.hash, true, "asn1"
-	}
-	if p.sigAlg != "" {
-		body["signature_algorithm"] = p.sigAlg
+		body.HashAlgorithm, body.Prehashed, body.MarshalingAlgorithm = p.hash, true, "asn1"
 	}
 	if p.sigAlg == "pss" {
-		body["salt_length"] = "hash" // in-toto: salt as long as the hash
+		body.SaltLength = "hash" // in-toto: salt as long as the hash
 	}
 	path := c.mount + "/sign/" + c.name
-	data, err := c.write(ctx, path, "update", body)
-	if err != nil {
+	var resp signResponse
+	if err := c.post(ctx, path, "update", body, &resp); err != nil {
 		return nil, err
 	}
-	results, _ := data["batch_results"].([]any)
+	results := resp.Data.BatchResults
 	if len(results) != len(inputs) {
 		return nil, fmt.Errorf("%w: %s: %d batch results for %d inputs", ErrVault, path, len(results), len(inputs))
 	}
 	out := make([]signResult, len(inputs))
 	for i, r := range results {
-		out[i] = parseSignResult(r, v, path)
+		out[i] = parseSignResult(r.Signature, r.Error, v, path)
 	}
 	return out, nil
 }
 
-func parseSignResult(r any, v int, path string) signResult {
-	m, _ := r.(map[string]any)
-	if msg, _ := m["error"].(string); msg != "" {
+func parseSignResult(s, msg string, v int, path string) signResult {
+	if msg != "" {
 		return signResult{err: fmt.Errorf("%w: %s: %s", ErrVault, path, msg)}
 	}
-	s, _ := m["signature"].(string)
 	prefix := "vault:v" + strconv.Itoa(v) + ":"
 	b64, ok := strings.CutPrefix(s, prefix)
 	if !ok {

@@ -171,20 +171,20 @@ func TestParseKeyInfo(t *testing.T) {
 
 func TestParseSignResult(t *testing.T) {
 	tests := []struct {
-		in      any
-		wantSig []byte
-		wantErr error
+		sig, msg string
+		wantSig  []byte
+		wantErr  error
 	}{
-		{map[string]any{"signature": "vault:v3:AQID"}, []byte{1, 2, 3}, nil},
-		{map[string]any{"signature": "vault:v2:AQID"}, nil, ErrVault},
-		{map[string]any{"signature": "vault:v3:%%%"}, nil, ErrVault},
-		{map[string]any{"signature": "vault:v3:"}, nil, ErrVault},
-		{map[string]any{"error": "nope"}, nil, ErrVault},
-		{"garbage", nil, ErrVault},
-		{nil, nil, ErrVault},
+		{"vault:v3:AQID", "", []byte{1, 2, 3}, nil},
+		{"vault:v2:AQID", "", nil, ErrVault},
+		{"vault:v3:%%%", "", nil, ErrVault},
+		{"vault:v3:", "", nil, ErrVault},
+		{"", "nope", nil, ErrVault},
+		{"vault:v3:AQID", "nope", nil, ErrVault},
+		{"", "", nil, ErrVault},
 	}
 	for i, tc := range tests {
-		r := parseSignResult(tc.in, 3, "transit/sign/k")
+		r := parseSignResult(tc.sig, tc.msg, 3, "transit/sign/k")
 		if !errors.Is(r.err, tc.wantErr) || !bytes.Equal(r.sig, tc.wantSig) {
 			t.Errorf("%d: got %x, %v; want %x, %v", i, r.sig, r.err, tc.wantSig, tc.wantErr)
 		}

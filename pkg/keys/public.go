@@ -239,6 +239,20 @@ func (k Key) Verify(msg, sig []byte) error {
 	return verifyWith(pub, s, msg, sig)
 }
 
+// Verifier returns Verify for this key with the public key decoded once,
+// for checking many signatures.
+func (k Key) Verifier() (func(msg, sig []byte) error, error) {
+	s, err := schemeFor(k.KeyType, k.Scheme)
+	if err != nil {
+		return nil, err
+	}
+	pub, err := decodePublic(k.KeyVal.Public, s)
+	if err != nil {
+		return nil, err
+	}
+	return func(msg, sig []byte) error { return verifyWith(pub, s, msg, sig) }, nil
+}
+
 // Fingerprint returns the lowercase hex SHA-256 of the key's DER
 // SubjectPublicKeyInfo. It is the same for every dialect, scheme and key
 // id of one public key, so it is what thresholds count.

@@ -23,6 +23,15 @@ func NewSigner(cs crypto.Signer, scheme string) (Signer, error) {
 	return newCryptoSigner(cs, k)
 }
 
+// ContextSigner is a crypto.Signer that can also take the caller's
+// context (a network or device call that should honour cancellation). A
+// Signer built over one (NewSigner, NewSignerForKey) passes Sign's ctx to
+// SignContext instead of calling Sign, so one Signer serves every call.
+type ContextSigner interface {
+	crypto.Signer
+	SignContext(ctx context.Context, digest []byte, opts crypto.SignerOpts) ([]byte, error)
+}
+
 // NewSignerForKey wraps cs as a Signer for k, which must be valid (see
 // Key.Validate) and name cs's public key (ErrKeyMismatch otherwise). Use it
 // to keep a key id and dialect read from a key file or a layout.
@@ -88,7 +97,13 @@ func (s *cryptoSigner) Sign(ctx context.Context, msg []byte) ([]byte, error) {
 	if s.scheme.pss {
 		opts = &rsa.PSSOptions{SaltLength: rsa.PSSSaltLengthEqualsHash, Hash: s.scheme.hash}
 	}
-	sig, err := s.cs.Sign(rand.Reader, s.scheme.digest(msg), opts)
+	var sig []byte
+	var err error
+	if c, ok := s.cs.(ContextSigner); ok {
+		sig, err = c.SignContext(ctx, s.scheme.digest(msg), opts)
+	} else {
+		sig, err = s.cs.Sign(rand.Reader, s.scheme.digest(msg), opts)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("signing with key %s (%s): %w", s.key.ShortID(), s.scheme.name, err)
 	}

@@ -206,3 +206,63 @@ func TestMustVerify(t *testing.T) {
 
 // plainSigner hides the optional abilities of the signer it wraps.
 type plainSigner struct{ Signer }
+
+type ctxKey struct{}
+
+// ctxCS is a ContextSigner that records the context it was given.
+type ctxCS struct {
+	crypto.Signer
+	got *context.Context
+}
+
+func (c ctxCS) SignContext(ctx context.Context, digest []byte, opts crypto.SignerOpts) ([]byte, error) {
+	*c.got = ctx
+	return c.Signer.Sign(rand.Reader, digest, opts)
+}
+
+// TestContextSigner: a ContextSigner gets Sign's context.
+func TestContextSigner(t *testing.T) {
+	priv, err := GenerateKey(KeyTypeECDSA, 256)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got context.Context
+	s, err := NewSigner(ctxCS{Signer: priv, got: &got}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.WithValue(context.Background(), ctxKey{}, "mine")
+	sig, err := s.Sign(ctx, []byte("msg"))
+	if err != nil || s.Key().Verify([]byte("msg"), sig) != nil {
+		t.Fatalf("Sign: %v", err)
+	}
+	if got == nil || got.Value(ctxKey{}) != "mine" {
+		t.Fatal("the ContextSigner did not get the caller's context")
+	}
+}
+
+// TestVerifier: Key.Verifier agrees with Key.Verify.
+func TestVerifier(t *testing.T) {
+	priv, err := GenerateKey(KeyTypeED25519, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := NewSigner(priv, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sig, err := s.Sign(context.Background(), []byte("msg"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	verify, err := s.Key().Verifier()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := verify([]byte("msg"), sig); err != nil {
+		t.Fatalf("good signature: %v", err)
+	}
+	if err := verify([]byte("other"), sig); !errors.Is(err, ErrBadSignature) {
+		t.Fatalf("wrong message: %v, want ErrBadSignature", err)
+	}
+}
