@@ -84,14 +84,17 @@ func (c *client) write(ctx context.Context, path, capability string, data map[st
 	return s.Data, nil
 }
 
-// post POSTs body as JSON to path and decodes the answer into out,
-// through the vault/api client (address, token, namespace, TLS) but
-// without its generic Secret decoding.
+// post writes body as JSON to path and decodes the answer into out,
+// through the vault/api client (address, token, namespace, TLS, timeout)
+// but without its generic Secret decoding.
 func (c *client) post(ctx context.Context, path, capability string, body, out any) error {
 	req := c.api.NewRequest(http.MethodPost, "/v1/"+path)
 	if err := req.SetJSONBody(body); err != nil {
 		return fmt.Errorf("%w: encoding the request to %s: %v", ErrVault, path, err)
 	}
+	// Logical().WriteRawWithContext, the suggested replacement, cancels
+	// its context when it returns, before the body can be read.
+	//lint:ignore SA1019 the non-deprecated raw call cannot read its own answer (see above)
 	resp, err := c.api.RawRequestWithContext(ctx, req)
 	if resp != nil {
 		defer resp.Body.Close()
