@@ -3,6 +3,9 @@
 // implementation's tool of the same name; see cmd/internal/dropin.
 package main
 
-import "github.com/signet-dev/signet/cmd/internal/dropin"
+import (
+	"github.com/signet-dev/signet/cmd/internal/dropin"
+	"github.com/signet-dev/signet/cmd/internal/keyuri/backends"
+)
 
-func main() { dropin.Main(dropin.Keygen) }
+func main() { dropin.Main(dropin.Keygen, backends.All()...) }

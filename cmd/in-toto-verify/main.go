@@ -5,4 +5,6 @@ package main
 
 import "github.com/signet-dev/signet/cmd/internal/dropin"
 
+// It reads key files only (no PKCS#11 or Vault backends): verification
+// needs public keys, and leaving the backends out keeps start-up short.
 func main() { dropin.Main(dropin.Verify) }

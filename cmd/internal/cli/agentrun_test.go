@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/signet-dev/signet/cmd/internal/keyuri"
+	"github.com/signet-dev/signet/cmd/internal/keyuri/backends"
 	"github.com/signet-dev/signet/coordinator/api"
 	"github.com/signet-dev/signet/coordinator/client"
 	"github.com/signet-dev/signet/coordinator/coordtest"
@@ -104,7 +105,7 @@ func TestAgentRunKeepsGoodKeys(t *testing.T) {
 	done := make(chan int, 1)
 	go func() {
 		done <- Main(actx, []string{"agent", "run", "--config", cfg},
-			Env{Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: &stderr, Keys: keyuri.New(keyuri.Config{})})
+			Env{Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: &stderr, Keys: keyuri.New(keyuri.Config{Backends: backends.All()})})
 	}()
 
 	ci := testClient(t, cluster, ciTok.Secret)

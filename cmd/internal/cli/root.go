@@ -14,6 +14,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/signet-dev/signet/cmd/internal/keyuri"
+	"github.com/signet-dev/signet/cmd/internal/keyuri/backends"
 	"github.com/signet-dev/signet/cmd/internal/ops"
 	"github.com/signet-dev/signet/cmd/internal/progress"
 	"github.com/signet-dev/signet/cmd/internal/prompt"
@@ -38,7 +39,7 @@ func OSEnv() Env {
 		Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr,
 		StderrIsTerminal: term.IsTerminal(int(os.Stderr.Fd())),
 		AskSecret:        func(q string) ([]byte, error) { return prompt.Secret(q, os.Stdin) },
-		Keys:             keyuri.New(keyuri.Config{Getenv: os.Getenv}),
+		Keys:             keyuri.New(keyuri.Config{Getenv: os.Getenv, Backends: backends.All()}),
 	}
 }
 

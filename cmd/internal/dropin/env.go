@@ -56,8 +56,9 @@ type Env struct {
 	Keys *keyuri.Stores
 }
 
-// OSEnv returns the Env of the running process.
-func OSEnv() Env {
+// OSEnv returns the Env of the running process, with the key store
+// backends bs besides key files.
+func OSEnv(bs ...keyuri.Backend) Env {
 	home, _ := os.UserHomeDir()
 	env := Env{
 		Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr,
@@ -65,7 +66,7 @@ func OSEnv() Env {
 		StderrIsTerminal: term.IsTerminal(int(os.Stderr.Fd())),
 		AskSecret:        askSecret,
 		Version:          version.String(),
-		Keys:             keyuri.New(keyuri.Config{Getenv: os.Getenv}),
+		Keys:             keyuri.New(keyuri.Config{Getenv: os.Getenv, Backends: bs}),
 	}
 	if w, _, err := term.GetSize(int(os.Stdout.Fd())); err == nil && w > 0 {
 		env.Columns = w
@@ -151,12 +152,12 @@ type Tool func(ctx context.Context, args []string, env Env) int
 // are short-lived processes that allocate mostly while hashing and
 // encoding a link once: unless GOGC says otherwise, the garbage collector
 // runs less often (memory stays below the reference's; see make bench).
-func Main(tool Tool) {
+func Main(tool Tool, bs ...keyuri.Backend) {
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(400)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	env := OSEnv()
+	env := OSEnv(bs...)
 	code := tool(ctx, os.Args[1:], env)
 	_ = env.Keys.Close()
 	stop()

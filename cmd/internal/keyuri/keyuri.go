@@ -35,6 +35,9 @@ type Config struct {
 	// Getenv reads the environment (VAULT_ADDR, VAULT_TOKEN, ...); nil
 	// reads nothing.
 	Getenv func(string) string
+	// Backends are set up besides key files (package backends); a URI of
+	// another scheme is refused with a hint.
+	Backends []Backend
 }
 
 // Stores opens keys by URI. The zero value is not usable; use New.
@@ -58,10 +61,10 @@ func New(cfg Config) *Stores {
 	return &Stores{cfg: cfg}
 }
 
-// backend registers one optional backend; see the build-tagged files. It
-// returns a function that closes it and, if the backend can create keys,
-// a Generator.
-type backend func(cfg Config, r *keystore.Registry) (closeFn func() error, gen Generator, err error)
+// Backend registers one optional backend (package backends). It returns
+// a function that closes it and, if the backend can create keys, a
+// Generator.
+type Backend func(cfg Config, r *keystore.Registry) (closeFn func() error, gen Generator, err error)
 
 // Generator creates a key in a backend. kind is a signet key kind
 // (ed25519, ecdsa-p256, ecdsa-p384, rsa-2048, rsa-3072, rsa-4096).
@@ -97,7 +100,7 @@ func (s *Stores) setup() {
 	s.reg = keystore.NewRegistry()
 	file.Register(s.reg)
 	s.gens = map[string]Generator{keystore.SchemeFile: generateFile}
-	for _, b := range backends() {
+	for _, b := range s.cfg.Backends {
 		before := s.reg.Schemes()
 		closeFn, gen, err := b(s.cfg, s.reg)
 		if err != nil {
@@ -120,8 +123,13 @@ func (s *Stores) setup() {
 func (s *Stores) Open(ctx context.Context, uri string, opts keystore.Options) (keystore.Signer, error) {
 	s.once.Do(s.setup)
 	signer, err := s.reg.Open(ctx, uri, opts)
-	if err != nil && errors.Is(err, keystore.ErrUnknownScheme) && s.err != nil {
+	switch {
+	case err == nil || !errors.Is(err, keystore.ErrUnknownScheme):
+	case s.err != nil:
 		return nil, fmt.Errorf("%w (%v)", err, s.err)
+	case len(s.cfg.Backends) == 0 && IsURI(uri):
+		return nil, fmt.Errorf("%w: this tool opens key files only; for PKCS#11 and Vault keys use signet "+
+			"(e.g. signet verify), or export the public key with `signet key public URI`", err)
 	}
 	return signer, err
 }

@@ -40,17 +40,12 @@ func TestParseKeyKind(t *testing.T) {
 	}
 }
 
-// TestVaultNotConfigured checks that a hashivault URI without VAULT_ADDR
-// fails with a message that says what to set.
-func TestVaultNotConfigured(t *testing.T) {
-	s := New(Config{Getenv: func(string) string { return "" }})
+// TestFileOnly: without backends a device URI is refused with a hint.
+func TestFileOnly(t *testing.T) {
+	s := New(Config{})
 	defer s.Close()
-	_, err := s.Open(context.Background(), "hashivault://transit/k", keystore.Options{})
-	if !errors.Is(err, keystore.ErrUnknownScheme) || !strings.Contains(err.Error(), "VAULT_ADDR") {
-		t.Fatalf("Open = %v; want ErrUnknownScheme naming VAULT_ADDR", err)
-	}
-	_, err = s.Generate(context.Background(), "hashivault://transit/k", KeyKind{Name: "ed25519"}, keystore.Options{})
-	if err == nil || !strings.Contains(err.Error(), "VAULT_ADDR") {
-		t.Fatalf("Generate = %v; want an error naming VAULT_ADDR", err)
+	_, err := s.Open(context.Background(), "pkcs11:token=a;object=b?module-path=/x.so", keystore.Options{})
+	if !errors.Is(err, keystore.ErrUnknownScheme) || !strings.Contains(err.Error(), "signet key public") {
+		t.Fatalf("Open = %v; want ErrUnknownScheme with a hint", err)
 	}
 }

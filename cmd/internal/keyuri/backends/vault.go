@@ -1,4 +1,4 @@
-package keyuri
+package backends
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/signet-dev/signet/cmd/internal/keyuri"
 	"github.com/signet-dev/signet/keystore"
 	"github.com/signet-dev/signet/keystore/vault"
 	"github.com/signet-dev/signet/pkg/keys"
@@ -25,8 +26,8 @@ const (
 	envVaultCACert    = "VAULT_CACERT"
 )
 
-// vaultBackend registers the Vault transit backend when VAULT_ADDR is set.
-func vaultBackend(cfg Config, r *keystore.Registry) (func() error, Generator, error) {
+// Vault registers the Vault transit backend when VAULT_ADDR is set.
+func Vault(cfg keyuri.Config, r *keystore.Registry) (func() error, keyuri.Generator, error) {
 	addr := cfg.Getenv(envVaultAddr)
 	if addr == "" {
 		return nil, nil, errors.New("hashivault: set VAULT_ADDR to the Vault server's address, and VAULT_TOKEN (or VAULT_TOKEN_FILE)")
@@ -49,7 +50,7 @@ func vaultBackend(cfg Config, r *keystore.Registry) (func() error, Generator, er
 		return nil, nil, err
 	}
 	b.Register(r)
-	gen := func(ctx context.Context, u *keystore.URI, kind KeyKind, opts keystore.Options) (keys.Key, error) {
+	gen := func(ctx context.Context, u *keystore.URI, kind keyuri.KeyKind, opts keystore.Options) (keys.Key, error) {
 		return b.Generate(ctx, u, vault.GenerateOptions{KeyType: kind.Name, Scheme: opts.Scheme, Dialect: opts.Dialect})
 	}
 	return func() error { return nil }, gen, nil
