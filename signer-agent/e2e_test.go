@@ -2,10 +2,7 @@ package signeragent
 
 import (
 	"context"
-	"crypto/tls"
-	"crypto/x509"
 	"fmt"
-	"os"
 	"testing"
 	"time"
 
@@ -21,18 +18,7 @@ import (
 
 func coordClient(t testing.TB, c *coordtest.Cluster, token string) *client.Client {
 	t.Helper()
-	pem, err := os.ReadFile(c.CAFile)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pool := x509.NewCertPool()
-	pool.AppendCertsFromPEM(pem)
-	cl, err := client.New(client.Config{Endpoints: c.URLs, Token: token, TLS: &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12},
-		Wait: 2 * time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return cl
+	return c.Client(t, token)
 }
 
 // TestAgentAgainstCoordinator runs the agent against a real 3-node

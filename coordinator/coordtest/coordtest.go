@@ -2,6 +2,8 @@ package coordtest
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/pem"
 	"fmt"
 	"net/http"
@@ -17,6 +19,7 @@ import (
 	"github.com/hashicorp/raft"
 
 	"github.com/signet-dev/signet/coordinator/api"
+	"github.com/signet-dev/signet/coordinator/client"
 	"github.com/signet-dev/signet/coordinator/internal/fsm"
 )
 
@@ -167,4 +170,22 @@ func (c *Cluster) bootstrapToken(tb testing.TB, now func() time.Time) {
 		tb.Fatalf("coordtest: bootstrap token: %v", err)
 	}
 	c.AdminToken = secret
+}
+
+// Client returns a client for every node of the cluster with token,
+// trusting the cluster's certificate; blocking queries wait 2 s.
+func (c *Cluster) Client(tb testing.TB, token string) *client.Client {
+	tb.Helper()
+	pem, err := os.ReadFile(c.CAFile)
+	if err != nil {
+		tb.Fatalf("coordtest: %v", err)
+	}
+	pool := x509.NewCertPool()
+	pool.AppendCertsFromPEM(pem)
+	cl, err := client.New(client.Config{Endpoints: c.URLs, Token: token,
+		TLS: &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}, Wait: 2 * time.Second})
+	if err != nil {
+		tb.Fatalf("coordtest: %v", err)
+	}
+	return cl
 }

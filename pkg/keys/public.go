@@ -228,29 +228,31 @@ func (k Key) Validate() error {
 // not verify gives ErrBadSignature. Key.Verify does not check KeyID; call
 // Validate for that.
 func (k Key) Verify(msg, sig []byte) error {
-	s, err := schemeFor(k.KeyType, k.Scheme)
+	verify, err := k.Verifier()
 	if err != nil {
 		return err
 	}
-	pub, err := decodePublic(k.KeyVal.Public, s)
-	if err != nil {
-		return err
-	}
-	return verifyWith(pub, s, msg, sig)
+	return verify(msg, sig)
 }
 
 // Verifier returns Verify for this key with the public key decoded once,
 // for checking many signatures.
 func (k Key) Verifier() (func(msg, sig []byte) error, error) {
-	s, err := schemeFor(k.KeyType, k.Scheme)
-	if err != nil {
-		return nil, err
-	}
-	pub, err := decodePublic(k.KeyVal.Public, s)
+	s, pub, err := k.decode()
 	if err != nil {
 		return nil, err
 	}
 	return func(msg, sig []byte) error { return verifyWith(pub, s, msg, sig) }, nil
+}
+
+// decode returns the key's scheme and decoded public key.
+func (k Key) decode() (scheme, crypto.PublicKey, error) {
+	s, err := schemeFor(k.KeyType, k.Scheme)
+	if err != nil {
+		return scheme{}, nil, err
+	}
+	pub, err := decodePublic(k.KeyVal.Public, s)
+	return s, pub, err
 }
 
 // Fingerprint returns the lowercase hex SHA-256 of the key's DER

@@ -59,11 +59,7 @@ type cryptoSigner struct {
 func (s *cryptoSigner) VerifiesSignatures() bool { return true }
 
 func newCryptoSigner(cs crypto.Signer, k Key) (*cryptoSigner, error) {
-	s, err := schemeFor(k.KeyType, k.Scheme)
-	if err != nil {
-		return nil, err
-	}
-	pub, err := decodePublic(k.KeyVal.Public, s)
+	s, pub, err := k.decode()
 	if err != nil {
 		return nil, err
 	}

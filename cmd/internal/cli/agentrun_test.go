@@ -3,8 +3,6 @@ package cli
 import (
 	"bytes"
 	"context"
-	"crypto/tls"
-	"crypto/x509"
 	"fmt"
 	"io"
 	"net"
@@ -19,7 +17,6 @@ import (
 	"github.com/signet-dev/signet/cmd/internal/keyuri"
 	"github.com/signet-dev/signet/cmd/internal/keyuri/backends"
 	"github.com/signet-dev/signet/coordinator/api"
-	"github.com/signet-dev/signet/coordinator/client"
 	"github.com/signet-dev/signet/coordinator/coordtest"
 	"github.com/signet-dev/signet/pkg/dsse"
 	"github.com/signet-dev/signet/pkg/intoto"
@@ -71,7 +68,7 @@ func TestAgentRunKeepsGoodKeys(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	cluster := coordtest.Start(t, coordtest.Options{Nodes: 1})
-	admin := testClient(t, cluster, cluster.AdminToken)
+	admin := cluster.Client(t, cluster.AdminToken)
 	if _, err := admin.EnrollKey(ctx, api.EnrollKeyBody{Key: k, Identity: "builder", Role: api.RoleFunctionary}); err != nil {
 		t.Fatal(err)
 	}
@@ -108,7 +105,7 @@ func TestAgentRunKeepsGoodKeys(t *testing.T) {
 			Env{Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: &stderr, Keys: keyuri.New(keyuri.Config{Backends: backends.All()})})
 	}()
 
-	ci := testClient(t, cluster, ciTok.Secret)
+	ci := cluster.Client(t, ciTok.Secret)
 	l := intoto.NewLink("build")
 	l.Command = []string{"make"}
 	payload, err := intoto.EncodePayload(l)
@@ -163,19 +160,4 @@ func scrape(t *testing.T, url string) string {
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
 	return string(b)
-}
-
-func testClient(t *testing.T, c *coordtest.Cluster, token string) *client.Client {
-	t.Helper()
-	pem, err := os.ReadFile(c.CAFile)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pool := x509.NewCertPool()
-	pool.AppendCertsFromPEM(pem)
-	cl, err := client.New(client.Config{Endpoints: c.URLs, Token: token, TLS: &tls.Config{RootCAs: pool}, Wait: 2 * time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return cl
 }
