@@ -154,6 +154,10 @@ func newRequestWaitCmd(env Env) *cobra.Command {
 				defer cancel()
 			}
 			files, err := cl.WaitReleased(ctx, args[0])
+			if err != nil && errors.Is(ctx.Err(), context.DeadlineExceeded) && cmd.Context().Err() == nil {
+				// Out of time, whichever way the last call noticed it.
+				err = errors.Join(err, context.DeadlineExceeded)
+			}
 			return waitOutcome(cmd.Context(), env, cl, args[0], files, err, timeout)
 		},
 	}
