@@ -17,8 +17,6 @@ import (
 	"github.com/signet-dev/signet/pkg/dsse"
 	"github.com/signet-dev/signet/pkg/intoto"
 	"github.com/signet-dev/signet/pkg/keys"
-	"github.com/signet-dev/signet/signer-agent/journal"
-	"github.com/signet-dev/signet/signer-agent/policy"
 	"github.com/signet-dev/signet/softhsm-test/softhsm"
 )
 
@@ -76,29 +74,10 @@ func newBenchWorld(b *testing.B, s keys.Signer) *benchWorld {
 		Threshold: 1, Requesters: []string{"ci"}, RequestTTL: time.Hour}); err != nil {
 		b.Fatal(err)
 	}
-	token := func(id string, scopes ...string) string {
-		t, err := admin.CreateToken(ctx, api.CreateTokenBody{Name: id, Identity: id, Scopes: scopes})
-		if err != nil {
-			b.Fatal(err)
-		}
-		return t.Secret
-	}
-	w := &benchWorld{ci: coordClient(b, cluster, token("ci", "request:build", "read"))}
-	pol, err := policy.Load([]byte("version: 1\nrules:\n  - {name: build, kinds: [link], keys: ['*'], mode: auto, allow: 'request.step == \"build\"'}\n"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	dir := b.TempDir()
-	j, err := journal.Open(dir)
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { j.Close() })
-	ap, err := NewApprovals(dir)
-	if err != nil {
-		b.Fatal(err)
-	}
-	w.agent, err = New(Options{Coordinator: &ClientCoordinator{Client: coordClient(b, cluster, token("agent", "read", "sign:"+s.Key().KeyID))},
+	w := &benchWorld{ci: coordClient(b, cluster, newToken(b, admin, "ci", "request:build", "read"))}
+	pol, j, ap := localState(b, "version: 1\nrules:\n  - {name: build, kinds: [link], keys: ['*'], mode: auto, allow: 'request.step == \"build\"'}\n")
+	var err error
+	w.agent, err = New(Options{Coordinator: &ClientCoordinator{Client: coordClient(b, cluster, newToken(b, admin, "agent", "read", "sign:"+s.Key().KeyID))},
 		Signers: []keys.Signer{s}, Policy: pol, Journal: j, Approvals: ap, Wait: 5 * time.Second})
 	if err != nil {
 		b.Fatal(err)

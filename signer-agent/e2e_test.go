@@ -12,8 +12,6 @@ import (
 	"github.com/signet-dev/signet/pkg/dsse"
 	"github.com/signet-dev/signet/pkg/intoto"
 	"github.com/signet-dev/signet/pkg/keys"
-	"github.com/signet-dev/signet/signer-agent/journal"
-	"github.com/signet-dev/signet/signer-agent/policy"
 )
 
 func coordClient(t testing.TB, c *coordtest.Cluster, token string) *client.Client {
@@ -40,30 +38,9 @@ func TestAgentAgainstCoordinator(t *testing.T) {
 		Threshold: 1, Requesters: []string{"ci"}, RequestTTL: time.Hour}); err != nil {
 		t.Fatal(err)
 	}
-	token := func(identity string, scopes ...string) string {
-		tok, err := admin.CreateToken(ctx, api.CreateTokenBody{Name: identity, Identity: identity, Scopes: scopes, Expires: time.Now().Add(time.Hour)})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return tok.Secret
-	}
-	ci := coordClient(t, cluster, token("ci", "request:build"))
-	agentClient := coordClient(t, cluster, token("builder-agent", "sign:"+keyID))
-
-	pol, err := policy.Load([]byte("version: 1\nrules:\n  - {name: build, kinds: [link], keys: ['*'], mode: auto, allow: 'request.step == \"build\"'}\n"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	j, err := journal.Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer j.Close()
-	ap, err := NewApprovals(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	ci := coordClient(t, cluster, newToken(t, admin, "ci", "request:build"))
+	agentClient := coordClient(t, cluster, newToken(t, admin, "builder-agent", "sign:"+keyID))
+	pol, j, ap := localState(t, "version: 1\nrules:\n  - {name: build, kinds: [link], keys: ['*'], mode: auto, allow: 'request.step == \"build\"'}\n")
 	a, err := New(Options{Coordinator: &ClientCoordinator{Client: agentClient}, Signers: []keys.Signer{s}, Policy: pol,
 		Journal: j, Approvals: ap, Wait: 2 * time.Second})
 	if err != nil {

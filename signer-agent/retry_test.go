@@ -18,8 +18,6 @@ import (
 	"github.com/signet-dev/signet/pkg/dsse"
 	"github.com/signet-dev/signet/pkg/intoto"
 	"github.com/signet-dev/signet/pkg/keys"
-	"github.com/signet-dev/signet/signer-agent/journal"
-	"github.com/signet-dev/signet/signer-agent/policy"
 )
 
 // flakySigner fails while down is set, as a Vault that cannot be reached
@@ -60,35 +58,15 @@ func TestDeviceFailureRetried(t *testing.T) {
 		Threshold: 2, Requesters: []string{"ci"}, RequestTTL: time.Hour}); err != nil {
 		t.Fatal(err)
 	}
-	tok, err := admin.CreateToken(ctx, api.CreateTokenBody{Name: "ci", Identity: "ci", Scopes: []string{"request:build", "read"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ci := coordClient(t, cluster, tok.Secret)
-	agentTok, err := admin.CreateToken(ctx, api.CreateTokenBody{Name: "agent", Identity: "agent", Scopes: []string{"read", "sign:" + ids[0], "sign:" + ids[1]}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	pol, err := policy.Load([]byte("version: 1\nrules:\n  - {name: build, kinds: [link], keys: ['*'], mode: auto, allow: 'true'}\n"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	j, err := journal.Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer j.Close()
-	ap, err := NewApprovals(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	ci := coordClient(t, cluster, newToken(t, admin, "ci", "request:build", "read"))
+	agentTok := newToken(t, admin, "agent", "read", "sign:"+ids[0], "sign:"+ids[1])
+	pol, j, ap := localState(t, "version: 1\nrules:\n  - {name: build, kinds: [link], keys: ['*'], mode: auto, allow: 'true'}\n")
 	var now atomic.Int64
 	now.Store(time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC).UnixNano())
 	clock := func() time.Time { return time.Unix(0, now.Load()) }
 	var logs bytes.Buffer
 	m := NewMetrics()
-	a, err := New(Options{Coordinator: &ClientCoordinator{Client: coordClient(t, cluster, agentTok.Secret)}, Signers: []keys.Signer{good, flaky},
+	a, err := New(Options{Coordinator: &ClientCoordinator{Client: coordClient(t, cluster, agentTok)}, Signers: []keys.Signer{good, flaky},
 		Policy: pol, Journal: j, Approvals: ap, Wait: time.Second, Clock: clock, Metrics: m, Backoff: time.Minute,
 		Logger: slog.New(slog.NewJSONHandler(&logs, nil))})
 	if err != nil {
