@@ -228,7 +228,18 @@ func (d *Document) Format() Format { return d.format }
 func (d *Document) Type() string { return d.payload }
 
 // Metablock returns the underlying metablock, or nil for DSSE.
-func (d *Document) Metablock() *Metablock { return d.metablock }
+func (d *Document) Metablock() *Metablock {
+	d.seal()
+	return d.metablock
+}
+
+// seal makes the metablock notice changes to Signed from now on, before
+// Signed leaves the document (see stamp).
+func (d *Document) seal() {
+	if d.metablock != nil {
+		d.metablock.cache.src.seal(d.metablock.Signed)
+	}
+}
 
 // Envelope returns the underlying envelope, or nil for a metablock.
 func (d *Document) Envelope() *dsse.Envelope { return d.envelope }
@@ -247,6 +258,7 @@ func (d *Document) SignedBytes() ([]byte, error) {
 // object as written, or a DSSE payload.
 func (d *Document) PayloadJSON() []byte {
 	if d.metablock != nil {
+		d.seal()
 		return d.metablock.Signed
 	}
 	return d.envelope.Payload

@@ -151,3 +151,63 @@ func TestReadAll(t *testing.T) {
 		t.Fatalf("error = %v, want ErrTooLarge", err)
 	}
 }
+
+// TestDocumentNoticesChangesToHandedOutBytes: once Metablock or
+// PayloadJSON hands the signed bytes out, a change made to them in place
+// is noticed (the canonical form and decoded link are not served stale),
+// although reading the document never checksums them.
+func TestDocumentNoticesChangesToHandedOutBytes(t *testing.T) {
+	l := NewLink("build")
+	l.Products = ArtifactMap{"a": {"sha256": "aa"}}
+	doc, err := NewDocument(FormatMetablock, l)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := doc.Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, handOut := range []struct {
+		name string
+		get  func(*Document) []byte
+	}{
+		{"Metablock", func(d *Document) []byte { return d.Metablock().Signed }},
+		{"PayloadJSON", func(d *Document) []byte { return d.PayloadJSON() }},
+	} {
+		t.Run(handOut.name, func(t *testing.T) {
+			d, err := ReadDocumentNoCopy(bytes.Clone(data))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d.metablock.cache.src.sum != 0 {
+				t.Fatal("reading the document checksummed the signed bytes")
+			}
+			if _, _, ok := d.SortedPaths(); !ok {
+				t.Fatal("no sorted paths before the change")
+			}
+			signed := handOut.get(d)
+			i := bytes.Index(signed, []byte(`"aa"`))
+			if i < 0 {
+				t.Fatalf("no digest in %s", signed)
+			}
+			signed[i+1] = 'b' // "ba"
+			got, err := d.DecodedLink()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if h := got.Products["a"]["sha256"]; h != "ba" {
+				t.Errorf("decoded link after the change has digest %q, want %q", h, "ba")
+			}
+			c, err := d.SignedBytes()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Contains(c, []byte(`"ba"`)) {
+				t.Errorf("signed bytes after the change are stale: %s", c)
+			}
+			if _, _, ok := d.SortedPaths(); ok {
+				t.Error("SortedPaths still answers from the stale cache")
+			}
+		})
+	}
+}

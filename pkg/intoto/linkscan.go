@@ -17,8 +17,9 @@ import (
 // which finds the exact error. It never accepts what the general decoder
 // refuses: FuzzLinkScanner checks that both agree.
 
-// readLinkMetablockFast decodes data as a link metablock on the fast path;
-// ok is false when it must be decoded the general way.
+// readLinkMetablockFast decodes data as a link metablock on the fast path
+// for a Document (its stamp is lazy: see stamp); ok is false when it must
+// be decoded the general way.
 func readLinkMetablockFast(data []byte, owned bool) (*Metablock, bool) {
 	if len(data) > MaxDocumentSize || !utf8.Valid(data) {
 		return nil, false
@@ -64,7 +65,7 @@ func readLinkMetablockFast(data []byte, owned bool) (*Metablock, bool) {
 	if err != nil {
 		return nil, false
 	}
-	m.cache.src, m.cache.canonical, m.cache.typ, m.cache.link = stampOf(m.Signed), c, TypeLink, link
+	m.cache.src, m.cache.canonical, m.cache.typ, m.cache.link = lazyStampOf(m.Signed), c, TypeLink, link // see stamp
 	m.cache.paths = s.order
 	return m, true
 }
@@ -83,10 +84,12 @@ func decodeSignatures(data []byte) ([]Signature, bool) {
 }
 
 type linkScanner struct {
-	data   []byte
-	text   string
-	pos    int
-	intern *digestInterner
+	data []byte
+	text string
+	pos  int
+	// first is the artifact list read first, whose digest sets the
+	// second list shares where path and digest agree.
+	first ArtifactMap
 	// order holds the materials' and products' paths in file order while
 	// they are sorted, nil once they are not.
 	order [2][]string
@@ -196,17 +199,19 @@ func (s *linkScanner) link() *Link {
 	return l
 }
 
-// artifacts reads an artifact map whose digest sets hold one hash each,
-// sharing equal digest sets as the general decoder does.
+// artifacts reads an artifact map whose digest sets hold one hash each.
+// An artifact whose path and digest are the same in the list read before
+// (an unchanged file is a material and a product) shares that list's
+// digest set, as the general decoder's sharing promises (see DigestSet).
+// While the paths come sorted, as every writer we know sorts them, a path
+// cannot repeat, so only unsorted lists pay for the duplicate check.
 func (s *linkScanner) artifacts() (ArtifactMap, []string, bool) {
 	n := s.countMembers()
-	if s.intern == nil {
-		s.intern = newDigestInterner(n)
-	}
 	am := make(ArtifactMap, n)
 	order := make([]string, 0, n)
+	other := s.first
 	ok := s.object(func(name string) bool {
-		if _, dup := am[name]; dup || !s.byte('{') {
+		if !s.byte('{') {
 			return false
 		}
 		alg, ok := s.str()
@@ -217,17 +222,23 @@ func (s *linkScanner) artifacts() (ArtifactMap, []string, bool) {
 		if !ok || !isHex(h) || !s.byte('}') {
 			return false
 		}
-		ds := s.intern.get(alg, h)
-		am[name] = ds
-		if order != nil {
-			if len(order) > 0 && order[len(order)-1] >= name {
-				order = nil
-			} else {
-				order = append(order, name)
-			}
+		ds := other[name]
+		if len(ds) != 1 || ds[alg] != h {
+			ds = DigestSet{alg: h}
 		}
-		return true
+		if order != nil && (len(order) == 0 || order[len(order)-1] < name) {
+			order = append(order, name)
+			am[name] = ds
+			return true
+		}
+		order = nil
+		before := len(am)
+		am[name] = ds
+		return len(am) > before // a repeated path: the general decoder says so
 	})
+	if s.first == nil {
+		s.first = am
+	}
 	return am, order, ok
 }
 

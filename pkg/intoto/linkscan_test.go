@@ -80,3 +80,51 @@ func TestLinkScannerTakesTheFastPath(t *testing.T) {
 		t.Fatalf("the fast path refused a plain link: %s", data)
 	}
 }
+
+// TestLinkScannerSharesDigestSets: a product whose path and digest are
+// those of a material shares the material's digest set; a changed file
+// or a new path gets its own. Unsorted and repeated paths are handled.
+func TestLinkScannerSharesDigestSets(t *testing.T) {
+	const head = `{"signatures": [], "signed": {"_type": "link", "name": "x", "byproducts": {}, "command": [], "environment": {}, `
+	tests := []struct {
+		name       string
+		arts       string
+		wantOK     bool
+		wantShared map[string]bool // product path -> shares the material's set
+		wantSorted bool
+	}{
+		{"sorted", `"materials": {"a": {"sha256": "aa"}, "b": {"sha256": "bb"}}, "products": {"a": {"sha256": "aa"}, "b": {"sha256": "b0"}, "c": {"sha256": "aa"}}`,
+			true, map[string]bool{"a": true, "b": false, "c": false}, true},
+		{"unsorted", `"materials": {"b": {"sha256": "bb"}, "a": {"sha256": "aa"}}, "products": {"b": {"sha256": "bb"}, "a": {"sha256": "aa"}}`,
+			true, map[string]bool{"a": true, "b": true}, false},
+		{"products first", `"products": {"a": {"sha256": "aa"}}, "materials": {"a": {"sha256": "aa"}}`,
+			true, map[string]bool{"a": true}, true},
+		{"other algorithm", `"materials": {"a": {"sha256": "aa"}}, "products": {"a": {"sha512": "aa"}}`,
+			true, map[string]bool{"a": false}, true},
+		{"repeated path, sorted before", `"materials": {"a": {"sha256": "aa"}, "b": {"sha256": "bb"}, "a": {"sha256": "aa"}}, "products": {}`,
+			false, nil, false},
+		{"repeated path in a row", `"materials": {"a": {"sha256": "aa"}, "a": {"sha256": "aa"}}, "products": {}`,
+			false, nil, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m, ok := readLinkMetablockFast([]byte(head+tt.arts+`}}`), false)
+			if ok != tt.wantOK {
+				t.Fatalf("fast path ok = %v, want %v", ok, tt.wantOK)
+			}
+			if !ok {
+				return
+			}
+			l := m.cache.link
+			for p, want := range tt.wantShared {
+				shared := l.Materials[p] != nil && reflect.ValueOf(l.Materials[p]).UnsafePointer() == reflect.ValueOf(l.Products[p]).UnsafePointer()
+				if shared != want {
+					t.Errorf("product %q shares the material's digest set: %v, want %v", p, shared, want)
+				}
+			}
+			if sorted := m.cache.paths[0] != nil && m.cache.paths[1] != nil; sorted != tt.wantSorted {
+				t.Errorf("sorted paths kept: %v, want %v", sorted, tt.wantSorted)
+			}
+		})
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"hash/crc32"
+	"sync/atomic"
 
 	"github.com/signet-dev/signet/pkg/cjson"
 	"github.com/signet-dev/signet/pkg/keys"
@@ -41,24 +42,53 @@ type Metablock struct {
 
 // stamp identifies the contents of a byte slice without copying it: its
 // address, length and CRC-32C, so that replacing Signed and changing it in
-// place are both noticed.
+// place are both noticed. A Document's metablock starts with a lazy stamp
+// (no checksum): until Document.Metablock or PayloadJSON hands Signed out,
+// only the document can reach the bytes and it never changes them, so
+// checking address and length is enough, and reading a large link does not
+// pay for a checksum on every access. Handing them out seals the stamp.
 type stamp struct {
 	ptr *byte
 	n   int
-	sum uint32
+	// sum is 1<<32 | the CRC-32C of the bytes, or 0 while lazy; it is
+	// read and written atomically (sealing may race with reads).
+	sum uint64
 }
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
 func stampOf(b []byte) stamp {
+	s := lazyStampOf(b)
+	if s.ptr != nil {
+		s.sum = 1<<32 | uint64(crc32.Checksum(b, castagnoli))
+	}
+	return s
+}
+
+func lazyStampOf(b []byte) stamp {
 	if len(b) == 0 {
 		return stamp{}
 	}
-	return stamp{ptr: &b[0], n: len(b), sum: crc32.Checksum(b, castagnoli)}
+	return stamp{ptr: &b[0], n: len(b)}
 }
 
-func (s stamp) matches(b []byte) bool {
-	return s.ptr != nil && len(b) == s.n && &b[0] == s.ptr && crc32.Checksum(b, castagnoli) == s.sum
+func (s *stamp) same(b []byte) bool {
+	return s.ptr != nil && len(b) == s.n && &b[0] == s.ptr
+}
+
+func (s *stamp) matches(b []byte) bool {
+	if !s.same(b) {
+		return false
+	}
+	sum := atomic.LoadUint64(&s.sum)
+	return sum == 0 || uint32(sum) == crc32.Checksum(b, castagnoli)
+}
+
+// seal gives a lazy stamp its checksum, from b as it is now.
+func (s *stamp) seal(b []byte) {
+	if s.same(b) && atomic.LoadUint64(&s.sum) == 0 {
+		atomic.StoreUint64(&s.sum, 1<<32|uint64(crc32.Checksum(b, castagnoli)))
+	}
 }
 
 // cached returns the cached canonical form and _type if Signed has not
@@ -85,6 +115,7 @@ func (m *Metablock) fill() ([]byte, string, error) {
 		t.Type = ""
 	}
 	m.cache.src, m.cache.canonical, m.cache.typ, m.cache.link = stampOf(m.Signed), c, t.Type, nil
+	m.cache.paths = [2][]string{}
 	return c, t.Type, nil
 }
 

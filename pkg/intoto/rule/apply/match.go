@@ -7,6 +7,7 @@ import (
 
 	"github.com/signet-dev/signet/pkg/intoto"
 	"github.com/signet-dev/signet/pkg/intoto/rule"
+	"github.com/signet-dev/signet/pkg/intoto/rule/fnmatch"
 )
 
 // match applies MATCH rule i. It consumes nothing when the destination step
@@ -23,10 +24,21 @@ func (a *applier) match(i int, r rule.Rule) ([]int, error) {
 	if r.Destination == rule.Products {
 		dest = prods
 	}
+	// Walk the queue in order, so that a failure always names the same
+	// path; the prefix and pattern are looked up once, not per path.
+	sel := a.selector(r)
 	var consumed []int
-	for _, c := range a.matchCandidates(r) {
-		rel := c.rel
-		src := rel
+	for j, p := range a.paths {
+		if !a.alive[j] {
+			continue
+		}
+		rel, ok := sel.selects(p)
+		if !ok {
+			continue
+		}
+		// As the reference does, the source path is the prefix joined
+		// to rel again, which is not always p (backslashes, "//").
+		src := p
 		if r.SourcePrefix != "" {
 			src = pyJoin(r.SourcePrefix, rel)
 		}
@@ -39,12 +51,12 @@ func (a *applier) match(i int, r rule.Rule) ([]int, error) {
 			return nil, a.failure(i, r, ErrSourceNotArtifact, []string{src})
 		}
 		if d, ok := dest[dst]; ok && sameDigests(srcDigest, d) {
-			j, found := c.index, true
-			if src != a.paths[j] {
-				j, found = slices.BinarySearch(a.paths, src)
+			k, found := j, true
+			if src != p {
+				k, found = slices.BinarySearch(a.paths, src)
 			}
 			if found {
-				consumed = append(consumed, j)
+				consumed = append(consumed, k)
 			}
 		}
 	}
@@ -52,39 +64,30 @@ func (a *applier) match(i int, r rule.Rule) ([]int, error) {
 	return consumed, nil
 }
 
-// candidate is a queued path a MATCH rule selects: its queue position and
-// the path without the source prefix.
-type candidate struct {
-	index int    // position in the queue
-	rel   string // the path with the source prefix cut off
+// selector is a MATCH rule's source side, prepared once per rule.
+type selector struct {
+	prefix string // the source prefix with its "/", or ""
+	pat    *fnmatch.Pattern
 }
 
-// matchCandidates returns the queued paths under the rule's source prefix
-// that match the pattern once the prefix is cut, in queue order so that a
-// failure always names the same path.
-func (a *applier) matchCandidates(r rule.Rule) []candidate {
-	var out []candidate
-	for j, p := range a.paths {
-		if !a.alive[j] {
-			continue
-		}
-		if rel, ok := a.selects(r, p); ok {
-			out = append(out, candidate{index: j, rel: rel})
-		}
-	}
-	return out
-}
-
-// selects reports whether MATCH rule r selects path p: p is under the
-// rule's source prefix and the rest matches the pattern; rel is that rest.
-func (a *applier) selects(r rule.Rule, p string) (rel string, ok bool) {
-	rel = p
+func (a *applier) selector(r rule.Rule) selector {
+	s := selector{pat: a.pattern(r.Pattern)}
 	if r.SourcePrefix != "" {
-		if rel, ok = strings.CutPrefix(p, pyJoin(r.SourcePrefix, "")); !ok {
+		s.prefix = pyJoin(r.SourcePrefix, "")
+	}
+	return s
+}
+
+// selects reports whether the rule selects path p: p is under the rule's
+// source prefix and the rest matches the pattern; rel is that rest.
+func (s selector) selects(p string) (rel string, ok bool) {
+	rel = p
+	if s.prefix != "" {
+		if rel, ok = strings.CutPrefix(p, s.prefix); !ok {
 			return "", false
 		}
 	}
-	return rel, a.pattern(r.Pattern).Match(rel)
+	return rel, s.pat.Match(rel)
 }
 
 // pyJoin is the reference's os.path.join(dir, name).replace("\\", "/") on

@@ -41,7 +41,7 @@ func (a *applier) explainMisses(rules []rule.Rule, f *Failure) {
 // whyNot explains why MATCH rule r did not consume path p; ok is false
 // when r does not select p at all.
 func (a *applier) whyNot(r rule.Rule, p string) (string, bool) {
-	rel, ok := a.selects(r, p)
+	rel, ok := a.selector(r).selects(p)
 	if !ok {
 		return "", false
 	}
