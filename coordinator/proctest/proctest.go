@@ -29,6 +29,9 @@ type Options struct {
 	LogLevel string
 	// Timeout bounds the start of each node; 30 s when zero.
 	Timeout time.Duration
+	// NodeArgs, if set, returns more command-line arguments for node i
+	// (0-based), such as --debug-addr.
+	NodeArgs func(i int) []string
 }
 
 // Cluster is a running cluster.
@@ -67,6 +70,9 @@ func Start(ctx context.Context, o Options) (*Cluster, error) {
 		extra := []string{"--bootstrap", "--admin-token-file", c.AdminTokenFile}
 		if i > 0 {
 			extra = []string{"--join", c.URLs[0], "--join-token-file", c.AdminTokenFile}
+		}
+		if o.NodeArgs != nil {
+			extra = append(extra, o.NodeArgs(i)...)
 		}
 		n, err := startNode(ctx, o, fmt.Sprintf("n%d", i+1), extra)
 		if err != nil {

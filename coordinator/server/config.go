@@ -54,6 +54,10 @@ type Config struct {
 	// AdminTokenFile receives the cluster's first admin token.
 	AdminTokenFile string
 
+	// DebugAddr, when set, serves Go's profiling endpoints
+	// (/debug/pprof/) over plain HTTP on that loopback address.
+	DebugAddr string
+
 	Logger *slog.Logger
 	// Tune adjusts the raft node's configuration (timeouts, snapshot
 	// thresholds) before it opens; for tests and benchmarks.
@@ -82,6 +86,11 @@ func (c *Config) Validate() error {
 	}
 	if err := c.validateTLS(); err != nil {
 		return err
+	}
+	if c.DebugAddr != "" {
+		if err := checkDebugAddr(c.DebugAddr); err != nil {
+			return err
+		}
 	}
 	switch {
 	case c.Bootstrap && len(c.Join) > 0:

@@ -127,6 +127,13 @@ func run(ctx context.Context, cfg Config, info Info, id *identity, raftLn, apiLn
 		ready(info)
 	}
 	stopChores := chores(ctx, cfg, n, id, info)
+	if cfg.DebugAddr != "" {
+		if dln, err := net.Listen("tcp", cfg.DebugAddr); err != nil {
+			cfg.Logger.Warn("no profiling endpoints: cannot listen", "addr", cfg.DebugAddr, "err", err)
+		} else {
+			defer debugServer(ctx, cfg.Logger, dln)()
+		}
+	}
 	var serveErr error
 	select {
 	case <-ctx.Done():

@@ -6,6 +6,10 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -227,6 +231,12 @@ func TestConfigValidate(t *testing.T) {
 		{"join not a URL", func(c *server.Config) { c.Join = []string{"a:1"}; c.JoinTokenFile = "t" }, server.ErrConfig},
 		{"peers without bootstrap", func(c *server.Config) { c.Peers = []node.Peer{{ID: "n2", Addr: "127.0.0.1:2"}} }, server.ErrConfig},
 		{"bad advertise", func(c *server.Config) { c.APIAdvertise = "127.0.0.1:8443" }, server.ErrConfig},
+		{"debug on loopback", func(c *server.Config) { c.DebugAddr = "127.0.0.1:6060" }, nil},
+		{"debug on localhost", func(c *server.Config) { c.DebugAddr = "localhost:6060" }, nil},
+		{"debug on ::1", func(c *server.Config) { c.DebugAddr = "[::1]:6060" }, nil},
+		{"debug on a wildcard", func(c *server.Config) { c.DebugAddr = ":6060" }, server.ErrConfig},
+		{"debug on another address", func(c *server.Config) { c.DebugAddr = "10.0.0.1:6060" }, server.ErrConfig},
+		{"debug without port", func(c *server.Config) { c.DebugAddr = "127.0.0.1" }, server.ErrConfig},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -245,5 +255,46 @@ func TestWildcardNeedsAdvertise(t *testing.T) {
 		DevCADir: filepath.Join(dir, "ca"), Bootstrap: true}, nil)
 	if !errors.Is(err, server.ErrConfig) || !strings.Contains(err.Error(), "--raft-advertise") {
 		t.Fatalf("Run with a wildcard raft address = %v, want ErrConfig naming --raft-advertise", err)
+	}
+}
+
+// TestDebugEndpoint: --debug-addr serves the profiling index on loopback,
+// and nothing else of the API is there.
+func TestDebugEndpoint(t *testing.T) {
+	dir := t.TempDir()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close() // a free port for the node to take
+	start(t, server.Config{NodeID: "n1", DataDir: filepath.Join(dir, "n1"), DevCADir: filepath.Join(dir, "ca"),
+		Bootstrap: true, DebugAddr: addr})
+	var body []byte
+	eventually(t, "the profiling index", func() error {
+		resp, err := http.Get("http://" + addr + "/debug/pprof/")
+		if err != nil {
+			return err
+		}
+		defer resp.Body.Close()
+		body, err = io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+		if err != nil {
+			return err
+		}
+		if resp.StatusCode != http.StatusOK {
+			return fmt.Errorf("status %s", resp.Status)
+		}
+		return nil
+	})
+	if !strings.Contains(string(body), "goroutine") {
+		t.Errorf("the profiling index does not list the goroutine profile: %.200s", body)
+	}
+	resp, err := http.Get("http://" + addr + "/v1/health")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusNotFound {
+		t.Errorf("GET /v1/health on the debug address: %s, want 404", resp.Status)
 	}
 }

@@ -5,6 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -29,8 +33,13 @@ type coordCluster struct {
 
 // startCoordinators starts a 3-node coordinator cluster (dev TLS, raft
 // log fsynced on every append) and sets up a 2-of-3 statement policy.
-func startCoordinators(ctx context.Context, bin, dir string) (*coordCluster, error) {
-	pc, err := proctest.Start(ctx, proctest.Options{Bin: bin, Dir: dir, LogLevel: "error"})
+// debugAddrs, if any, are the nodes' --debug-addr (profiling) addresses.
+func startCoordinators(ctx context.Context, bin, dir string, debugAddrs []string) (*coordCluster, error) {
+	o := proctest.Options{Bin: bin, Dir: dir, LogLevel: "error"}
+	if len(debugAddrs) > 0 {
+		o.NodeArgs = func(i int) []string { return []string{"--debug-addr", debugAddrs[i]} }
+	}
+	pc, err := proctest.Start(ctx, o)
 	if err != nil {
 		return nil, err
 	}
@@ -100,10 +109,32 @@ func statement(id string, size int) ([]byte, error) {
 	return intoto.EncodePayload(st)
 }
 
-// pending is a created request and what its signers sign.
+// pending is a request and its signers' signatures, prepared before the
+// timed part: on a real deployment signers sign on their own hosts, so the
+// benchmark spends this machine's two cores on the coordinator, not on
+// ed25519 signing in the load generator.
 type pending struct {
-	id  string
-	pae []byte
+	id      string
+	payload []byte
+	sigs    [][]byte // by key index
+}
+
+// prepare builds the statement for id and every key's signature on it.
+func (cc *coordCluster) prepare(id string, size int) (pending, error) {
+	payload, err := statement(id, size)
+	if err != nil {
+		return pending{}, err
+	}
+	pae := dsse.PAE(dsse.PayloadTypeInToto, payload)
+	p := pending{id: id, payload: payload}
+	for _, k := range cc.keys {
+		sig, err := k.Sign(context.Background(), pae)
+		if err != nil {
+			return pending{}, err
+		}
+		p.sigs = append(p.sigs, sig)
+	}
+	return p, nil
 }
 
 // create makes n requests with conc clients (not measured).
@@ -115,7 +146,10 @@ func (cc *coordCluster) create(ctx context.Context, prefix string, n, conc, size
 	for range conc {
 		wg.Go(func() {
 			for i := int(next.Add(1)) - 1; i < n; i = int(next.Add(1)) - 1 {
-				p, err := cc.createOne(ctx, fmt.Sprintf("%s-%d", prefix, i), size)
+				p, err := cc.prepare(fmt.Sprintf("%s-%d", prefix, i), size)
+				if err == nil {
+					err = cc.createOne(ctx, p)
+				}
 				if err != nil {
 					errs <- err
 					return
@@ -129,26 +163,17 @@ func (cc *coordCluster) create(ctx context.Context, prefix string, n, conc, size
 	return out, <-errs
 }
 
-func (cc *coordCluster) createOne(ctx context.Context, id string, size int) (pending, error) {
-	payload, err := statement(id, size)
-	if err != nil {
-		return pending{}, err
+func (cc *coordCluster) createOne(ctx context.Context, p pending) error {
+	if _, err := cc.ci.CreateRequest(ctx, api.CreateRequestBody{ID: p.id, Kind: api.KindStatement, PayloadType: dsse.PayloadTypeInToto,
+		Payload: p.payload, Policy: "bench"}); err != nil {
+		return fmt.Errorf("creating %s: %w", p.id, err)
 	}
-	if _, err := cc.ci.CreateRequest(ctx, api.CreateRequestBody{ID: id, Kind: api.KindStatement, PayloadType: dsse.PayloadTypeInToto,
-		Payload: payload, Policy: "bench"}); err != nil {
-		return pending{}, fmt.Errorf("creating %s: %w", id, err)
-	}
-	return pending{id: id, pae: dsse.PAE(dsse.PayloadTypeInToto, payload)}, nil
+	return nil
 }
 
 // sign submits key k's signature on p and returns the new phase.
 func (cc *coordCluster) sign(ctx context.Context, p pending, k int) (api.Phase, error) {
-	s := cc.keys[k]
-	sig, err := s.Sign(ctx, p.pae)
-	if err != nil {
-		return "", err
-	}
-	res, err := cc.signer.AddSignature(ctx, p.id, api.SignatureBody{KeyID: s.Key().KeyID, Sig: sig})
+	res, err := cc.signer.AddSignature(ctx, p.id, api.SignatureBody{KeyID: cc.keys[k].Key().KeyID, Sig: p.sigs[k]})
 	return res.Phase, err
 }
 
@@ -198,9 +223,27 @@ func (cc *coordCluster) submissions(ctx context.Context, level, n int, d time.Du
 
 // releaseLatency creates requests at rate per second for d and has two
 // signers answer each at once; it returns create-to-release latencies.
+// One second of the same load comes first, unmeasured, so that clients
+// and nodes have their connections open (a steady state, as a service
+// under constant load is).
 func (cc *coordCluster) releaseLatency(ctx context.Context, rate int, d time.Duration, size int) (result, error) {
+	if _, err := cc.releaseLoad(ctx, "warm", rate, time.Second, size); err != nil {
+		return result{}, fmt.Errorf("warm-up: %w", err)
+	}
+	return cc.releaseLoad(ctx, "lat", rate, d, size)
+}
+
+func (cc *coordCluster) releaseLoad(ctx context.Context, prefix string, rate int, d time.Duration, size int) (result, error) {
 	interval := time.Second / time.Duration(rate)
 	total := int(d / interval)
+	reqs := make([]pending, total)
+	for i := range reqs {
+		p, err := cc.prepare(fmt.Sprintf("%s%d-%d", prefix, rate, i), size)
+		if err != nil {
+			return result{}, err
+		}
+		reqs[i] = p
+	}
 	lat := make([][]time.Duration, total)
 	var ok, failed atomic.Int64
 	var wg sync.WaitGroup
@@ -211,7 +254,7 @@ func (cc *coordCluster) releaseLatency(ctx context.Context, rate int, d time.Dur
 		}
 		wg.Go(func() {
 			t := time.Now()
-			if err := cc.createAndRelease(ctx, fmt.Sprintf("lat%d-%d", rate, i), size); err != nil {
+			if err := cc.createAndRelease(ctx, reqs[i]); err != nil {
 				failed.Add(1)
 				return
 			}
@@ -223,9 +266,8 @@ func (cc *coordCluster) releaseLatency(ctx context.Context, rate int, d time.Dur
 	return summarize(ok.Load(), failed.Load(), time.Since(start), lat)
 }
 
-func (cc *coordCluster) createAndRelease(ctx context.Context, id string, size int) error {
-	p, err := cc.createOne(ctx, id, size)
-	if err != nil {
+func (cc *coordCluster) createAndRelease(ctx context.Context, p pending) error {
+	if err := cc.createOne(ctx, p); err != nil {
 		return err
 	}
 	phases := make([]api.Phase, 2)
@@ -239,7 +281,7 @@ func (cc *coordCluster) createAndRelease(ctx context.Context, id string, size in
 		return err
 	}
 	if phases[0] != api.PhaseReleased && phases[1] != api.PhaseReleased {
-		return fmt.Errorf("%s not released after two signatures (%s, %s)", id, phases[0], phases[1])
+		return fmt.Errorf("%s not released after two signatures (%s, %s)", p.id, phases[0], phases[1])
 	}
 	return nil
 }
@@ -257,4 +299,46 @@ func summarize(ok, failed int64, elapsed time.Duration, lat [][]time.Duration) (
 	}
 	slices.Sort(all)
 	return result{rate: float64(ok) / elapsed.Seconds(), p50: all[len(all)/2], p99: all[len(all)*99/100]}, nil
+}
+
+// profileNodes starts taking a CPU profile of length d from each debug
+// address and writes them to dir as n1.pprof, n2.pprof...; wait waits for
+// them.
+func profileNodes(ctx context.Context, addrs []string, d time.Duration, dir string) (wait func() error) {
+	if len(addrs) == 0 {
+		return func() error { return nil }
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return func() error { return err }
+	}
+	errs := make([]error, len(addrs))
+	var wg sync.WaitGroup
+	for i, a := range addrs {
+		wg.Go(func() {
+			url := fmt.Sprintf("http://%s/debug/pprof/profile?seconds=%d", a, max(1, int(d.Seconds())))
+			req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+			if err != nil {
+				errs[i] = err
+				return
+			}
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				errs[i] = err
+				return
+			}
+			defer resp.Body.Close()
+			data, err := io.ReadAll(io.LimitReader(resp.Body, 64<<20))
+			if err == nil && resp.StatusCode != http.StatusOK {
+				err = fmt.Errorf("%s: %s", url, resp.Status)
+			}
+			if err == nil {
+				err = os.WriteFile(filepath.Join(dir, fmt.Sprintf("n%d.pprof", i+1)), data, 0o644)
+			}
+			errs[i] = err
+		})
+	}
+	return func() error {
+		wg.Wait()
+		return errors.Join(errs...)
+	}
 }

@@ -45,6 +45,8 @@ type config struct {
 	etcd        string
 	signet      string
 	rate        int
+	latencyOnly bool
+	profileDir  string
 }
 
 func main() {
@@ -56,6 +58,8 @@ func main() {
 	flag.StringVar(&c.etcd, "etcd", "/usr/bin/etcd", "etcd binary (Debian etcd-server)")
 	flag.StringVar(&c.signet, "signet", "bin/signet", "signet binary (make build)")
 	flag.IntVar(&c.rate, "rate", 500, "requests per second for the create-to-release latency")
+	flag.BoolVar(&c.latencyOnly, "latency-only", false, "measure only Signet's create-to-release latency (no throughput levels, no etcd)")
+	flag.StringVar(&c.profileDir, "profile", "", "write CPU profiles of every coordinator node during the latency run into this directory (nN.pprof)")
 	flag.Parse()
 	for _, s := range strings.Split(conc, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(s))
@@ -83,7 +87,7 @@ func run(ctx context.Context, c config) error {
 	}
 	defer os.RemoveAll(dir)
 	sig, err := runSignet(ctx, c, filepath.Join(dir, "signet"))
-	if err != nil {
+	if err != nil || c.latencyOnly {
 		return err
 	}
 	etcd, err := runEtcd(ctx, c, filepath.Join(dir, "etcd"))
@@ -106,7 +110,17 @@ func printRow(n int, r result) {
 }
 
 func runSignet(ctx context.Context, c config, dir string) ([]result, error) {
-	cc, err := startCoordinators(ctx, c.signet, dir)
+	var debugAddrs []string
+	if c.profileDir != "" {
+		ports, err := freePorts(3)
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range ports {
+			debugAddrs = append(debugAddrs, fmt.Sprintf("127.0.0.1:%d", p))
+		}
+	}
+	cc, err := startCoordinators(ctx, c.signet, dir, debugAddrs)
 	if err != nil {
 		return nil, err
 	}
@@ -116,6 +130,9 @@ func runSignet(ctx context.Context, c config, dir string) ([]result, error) {
 	printHeader()
 	var out []result
 	for i, n := range c.concurrency {
+		if c.latencyOnly {
+			break
+		}
 		r, err := cc.submissions(ctx, i, n, c.duration, c.valueBytes)
 		if err != nil {
 			return nil, fmt.Errorf("signature submissions with %d clients: %w", n, err)
@@ -123,7 +140,11 @@ func runSignet(ctx context.Context, c config, dir string) ([]result, error) {
 		printRow(n, r)
 		out = append(out, r)
 	}
+	profiled := profileNodes(ctx, debugAddrs, c.duration, c.profileDir)
 	r, err := cc.releaseLatency(ctx, c.rate, c.duration, c.valueBytes)
+	if perr := profiled(); perr != nil {
+		fmt.Fprintln(os.Stderr, "clusterbench: profiles:", perr)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("release latency: %w", err)
 	}

@@ -42,6 +42,7 @@ type coordinatorFile struct {
 	TLSCA          string                     `yaml:"tls_ca"`
 	AdminTokenFile string                     `yaml:"admin_token_file"`
 	LogLevel       string                     `yaml:"log_level"`
+	DebugAddr      string                     `yaml:"debug_addr"`
 	CertIdentities map[string]certIdentityRow `yaml:"cert_identities"`
 }
 
@@ -107,6 +108,7 @@ See docs/operations.md.`,
 	fs.StringVar(&f.TLSCA, "tls-ca", "", "PEM cluster CA certificate")
 	fs.StringVar(&f.AdminTokenFile, "admin-token-file", "", "write the cluster's first admin token here (0600) when this node leads a cluster without tokens")
 	fs.StringVar(&f.LogLevel, "log-level", f.LogLevel, "debug, info, warn or error")
+	fs.StringVar(&f.DebugAddr, "debug-addr", "", "serve Go profiling endpoints (/debug/pprof/) on this loopback address, e.g. 127.0.0.1:6060")
 	return cmd
 }
 
@@ -148,6 +150,7 @@ func overrideChanged(cmd *cobra.Command, f, flags *coordinatorFile) {
 		"join-token-file": {&f.JoinTokenFile, &flags.JoinTokenFile}, "dev-ca": {&f.DevCA, &flags.DevCA},
 		"tls-cert": {&f.TLSCert, &flags.TLSCert}, "tls-key": {&f.TLSKey, &flags.TLSKey}, "tls-ca": {&f.TLSCA, &flags.TLSCA},
 		"admin-token-file": {&f.AdminTokenFile, &flags.AdminTokenFile}, "log-level": {&f.LogLevel, &flags.LogLevel},
+		"debug-addr": {&f.DebugAddr, &flags.DebugAddr},
 	}
 	for name, p := range strs {
 		if cmd.Flags().Changed(name) {
@@ -176,8 +179,8 @@ func (f *coordinatorFile) config(env Env) (server.Config, error) {
 		RaftAdvertise: f.RaftAdvertise, APIAdvertise: f.APIAdvertise, Bootstrap: f.Bootstrap,
 		Join: f.Join, JoinTokenFile: f.JoinTokenFile, DevCADir: f.DevCA,
 		TLS:            server.TLSFiles{CertFile: f.TLSCert, KeyFile: f.TLSKey, CAFile: f.TLSCA},
-		AdminTokenFile: f.AdminTokenFile,
-		Logger:         slog.New(slog.NewJSONHandler(env.Stderr, &slog.HandlerOptions{Level: level})),
+		AdminTokenFile: f.AdminTokenFile, DebugAddr: f.DebugAddr,
+		Logger: slog.New(slog.NewJSONHandler(env.Stderr, &slog.HandlerOptions{Level: level})),
 	}
 	for _, p := range f.Peers {
 		id, addr, ok := strings.Cut(p, "=")
