@@ -9,18 +9,11 @@ import (
 	"path/filepath"
 	"sync"
 	"sync/atomic"
-	"time"
 
 	"github.com/hashicorp/raft"
-	raftboltdb "github.com/hashicorp/raft-boltdb/v2"
-	"go.etcd.io/bbolt"
 
 	"github.com/signet-dev/signet/coordinator/internal/fsm"
 )
-
-// lockTimeout bounds the wait for the raft log's file lock, which another
-// process using the same data directory holds.
-const lockTimeout = 2 * time.Second
 
 // Errors of this package; test them with errors.Is.
 var (
@@ -75,7 +68,8 @@ type Node struct {
 	cfg   Config
 	fsm   *fsm.FSM
 	raft  *raft.Raft
-	store *raftboltdb.BoltStore
+	store logStore
+	lock  *dirLock // on the raft directory, while store is open
 	trans *raft.NetworkTransport
 	snaps *raft.FileSnapshotStore
 
@@ -108,10 +102,10 @@ func Open(ctx context.Context, cfg Config) (*Node, error) {
 		return nil, err
 	}
 	if err := n.openTransport(); err != nil {
-		return nil, errors.Join(err, n.store.Close())
+		return nil, errors.Join(err, n.closeStore())
 	}
 	if err := n.startRaft(); err != nil {
-		return nil, errors.Join(err, n.trans.Close(), n.store.Close())
+		return nil, errors.Join(err, n.trans.Close(), n.closeStore())
 	}
 	loopCtx, stop := context.WithCancel(context.Background())
 	n.stop = stop
@@ -147,18 +141,19 @@ func (n *Node) openStores() error {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("creating the raft directory: %w", err)
 	}
-	// NoSync stays false: every append is fsynced before raft acknowledges.
-	store, err := raftboltdb.New(raftboltdb.Options{Path: filepath.Join(dir, "raft.db"),
-		BoltOptions: &bbolt.Options{Timeout: lockTimeout}})
+	lock, err := lockDir(dir)
 	if err != nil {
-		return fmt.Errorf("opening the raft log %s (is another node running on this data directory?): %w",
-			filepath.Join(dir, "raft.db"), err)
+		return err
+	}
+	store, err := openLogStore(context.Background(), dir, n.cfg.Logger)
+	if err != nil {
+		return errors.Join(err, lock.unlock())
 	}
 	snaps, err := raft.NewFileSnapshotStoreWithLogger(dir, n.cfg.SnapshotRetain, newHCLog(n.cfg.Logger, "raft-snapshot"))
 	if err != nil {
-		return errors.Join(fmt.Errorf("opening the snapshot store in %s: %w", dir, err), store.Close())
+		return errors.Join(fmt.Errorf("opening the snapshot store in %s: %w", dir, err), store.Close(), lock.unlock())
 	}
-	n.store, n.snaps = store, snaps
+	n.store, n.snaps, n.lock = store, snaps, lock
 	return nil
 }
 
@@ -282,7 +277,7 @@ func (n *Node) Close(ctx context.Context) error {
 			_ = wait(ctx, n.raft.LeadershipTransfer())
 		}
 		err := wait(ctx, n.raft.Shutdown())
-		n.closeErr = errors.Join(err, n.trans.Close(), n.store.Close())
+		n.closeErr = errors.Join(err, n.trans.Close(), n.closeStore())
 	})
 	return n.closeErr
 }
