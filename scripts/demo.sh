@@ -152,6 +152,10 @@ keys: [${keyid[alice]}, ${keyid[olivia]}, ${keyid[oscar]}]
 threshold: 2
 requesters: [ci]
 request_ttl: 1h
+# CEL over the request: the layout must keep its three steps and live a week.
+condition: >-
+  request.layout.steps == ["clone", "update-version", "package"] &&
+  request.layout.expires > request.now + duration("168h")
 EOF
 signet policy apply policy-layout.yaml "${admin[@]}" >/dev/null
 for s in clone:bob update-version:bob package:carl; do

@@ -273,6 +273,8 @@ func newWorld(t *testing.T, n int) *world {
 	for _, p := range []api.Policy{
 		{Name: "slsa", Kinds: []api.Kind{api.KindStatement}, Keys: ids, Threshold: 2, Requesters: []string{"ci", "admin"}, RequestTTL: time.Hour},
 		{Name: "rebuild", Kinds: []api.Kind{api.KindStepCollect}, Keys: ids, Threshold: 2, Requesters: []string{"ci", "admin"}, RequestTTL: time.Hour},
+		{Name: "gated", Kinds: []api.Kind{api.KindStatement}, Keys: ids, Threshold: 2, Requesters: []string{"ci", "admin"}, RequestTTL: time.Hour,
+			Condition: `request.statement.predicate_type == "https://example.org/never"`},
 	} {
 		if _, err := w.admin.ApplyPolicy(ctx, p); err != nil {
 			t.Fatal(err)

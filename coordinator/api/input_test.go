@@ -89,6 +89,8 @@ func TestBadInputsStoreNothing(t *testing.T) {
 		{"bad request id", roleRequester, "/v1/requests", createBody(func(b *api.CreateRequestBody) { b.ID = "a/b" }), nil, 400, "invalid"},
 		{"malformed payload", roleRequester, "/v1/requests", createBody(func(b *api.CreateRequestBody) { b.Payload = []byte("{") }), nil, 400, "invalid"},
 		{"unknown policy", roleAdmin, "/v1/requests", createBody(func(b *api.CreateRequestBody) { b.Policy = "nope" }), nil, 404, "unknown_policy"},
+		{"policy condition false", roleAdmin, "/v1/requests", createBody(func(b *api.CreateRequestBody) { b.Policy = "gated" }), nil, 400, "policy_constraint"},
+		{"policy with a bad condition", roleAdmin, "/v1/policies", []byte(`{"policy":{"name":"x","kinds":["statement"],"keys":["` + good.KeyID + `"],"threshold":1,"requesters":["ci"],"request_ttl":1000000000,"condition":"request.kind =="}}`), nil, 400, "invalid"},
 		{"wrong kind for policy", roleRequester, "/v1/requests", createBody(func(b *api.CreateRequestBody) { b.Kind = api.KindLink }), nil, 400, "kind_not_allowed"},
 		{"id reused for other content", roleRequester, "/v1/requests", createBody(func(b *api.CreateRequestBody) { b.ID = "r1" }), nil, 409, "conflict"},
 		{"bad signature", roleSigner, "/v1/requests/r1/signatures", mustJSON(t, bad), nil, 400, "bad_signature"},

@@ -52,6 +52,7 @@ type policyDoc struct {
 	Threshold       int        `json:"threshold" yaml:"threshold"`
 	StepName        string     `json:"step_name,omitempty" yaml:"step_name"`
 	ExpectedCommand []string   `json:"expected_command,omitempty" yaml:"expected_command"`
+	Condition       string     `json:"condition,omitempty" yaml:"condition"`
 	Requesters      []string   `json:"requesters" yaml:"requesters"`
 	RequestTTL      ttl        `json:"request_ttl" yaml:"request_ttl"`
 	Version         uint64     `json:"version,omitempty" yaml:"version"`
@@ -107,13 +108,13 @@ func decodePolicy(data []byte) (api.Policy, error) {
 		err = decodePolicyYAML(data, &d)
 	}
 	if err != nil {
-		return api.Policy{}, fmt.Errorf("%w: %v (fields: name, kinds, keys, threshold, step_name, expected_command, requesters, request_ttl)", errPolicyFile, err)
+		return api.Policy{}, fmt.Errorf("%w: %v (fields: name, kinds, keys, threshold, step_name, expected_command, condition, requesters, request_ttl)", errPolicyFile, err)
 	}
 	if d.Name == "" {
 		return api.Policy{}, fmt.Errorf("%w: name is missing", errPolicyFile)
 	}
 	return api.Policy{Name: d.Name, Kinds: d.Kinds, Keys: d.Keys, Threshold: d.Threshold, StepName: d.StepName,
-		ExpectedCommand: d.ExpectedCommand, Requesters: d.Requesters, RequestTTL: time.Duration(d.RequestTTL)}, nil
+		ExpectedCommand: d.ExpectedCommand, Condition: d.Condition, Requesters: d.Requesters, RequestTTL: time.Duration(d.RequestTTL)}, nil
 }
 
 func decodePolicyJSON(data []byte, d *policyDoc) error {
@@ -215,6 +216,9 @@ func showPolicy(env Env, p api.Policy) error {
 	}
 	if len(p.ExpectedCommand) > 0 {
 		fmt.Fprintf(tw, "expected command:\t%q\n", p.ExpectedCommand)
+	}
+	if p.Condition != "" {
+		fmt.Fprintf(tw, "condition:\t%s\n", p.Condition)
 	}
 	return tw.Flush()
 }

@@ -20,7 +20,8 @@ func TestDecodePolicyFiles(t *testing.T) {
 		{"release-layout.yaml", api.Policy{Name: "release-layout", Kinds: []api.Kind{api.KindLayout}, Threshold: 2,
 			// key ids of digits only stay strings
 			Keys:       []string{strings.Repeat("1", 64), strings.Repeat("2", 64), strings.Repeat("3", 64)},
-			Requesters: []string{"ci"}, RequestTTL: 72 * time.Hour}},
+			Requesters: []string{"ci"}, RequestTTL: 72 * time.Hour,
+			Condition: `request.layout.expires > request.now + duration("720h") && "build" in request.layout.steps`}},
 		{"build.json", api.Policy{Name: "build", Kinds: []api.Kind{api.KindLink}, Keys: []string{"aaaa"}, Threshold: 1, StepName: "build",
 			ExpectedCommand: []string{"make", "all"}, Requesters: []string{"ci"}, RequestTTL: time.Hour}},
 	}
@@ -36,7 +37,7 @@ func TestDecodePolicyFiles(t *testing.T) {
 			}
 			if got.Name != tt.want.Name || !slices.Equal(got.Kinds, tt.want.Kinds) || got.Threshold != tt.want.Threshold ||
 				got.StepName != tt.want.StepName || !slices.Equal(got.ExpectedCommand, tt.want.ExpectedCommand) ||
-				!slices.Equal(got.Requesters, tt.want.Requesters) || got.RequestTTL != tt.want.RequestTTL {
+				!slices.Equal(got.Requesters, tt.want.Requesters) || got.RequestTTL != tt.want.RequestTTL || got.Condition != tt.want.Condition {
 				t.Errorf("got %+v, want %+v", got, tt.want)
 			}
 			if tt.want.Keys != nil && !slices.Equal(got.Keys, tt.want.Keys) {

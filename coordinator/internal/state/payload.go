@@ -17,53 +17,56 @@ type stepCollect struct {
 }
 
 // checkPayload validates a request's payload for its kind and the policy's
-// constraints. Errors wrap ErrInvalid or ErrConstraint.
-func checkPayload(kind Kind, payloadType string, payload []byte, p *Policy) error {
+// constraints, and returns what a policy condition sees of it (see
+// checkCondition). Errors wrap ErrInvalid or ErrConstraint.
+func checkPayload(kind Kind, payloadType string, payload []byte, p *Policy) (map[string]any, error) {
 	if len(payload) == 0 || len(payload) > MaxPayloadSize {
-		return fmt.Errorf("%w: payload must be 1 to %d bytes", ErrInvalid, MaxPayloadSize)
+		return nil, fmt.Errorf("%w: payload must be 1 to %d bytes", ErrInvalid, MaxPayloadSize)
 	}
 	want := dsse.PayloadTypeInToto
 	if kind == KindStepCollect {
 		want = PayloadTypeStepCollect
 	}
 	if payloadType != want {
-		return fmt.Errorf("%w: payload_type %q: a %s request needs %q", ErrInvalid, payloadType, kind, want)
+		return nil, fmt.Errorf("%w: payload_type %q: a %s request needs %q", ErrInvalid, payloadType, kind, want)
 	}
 	return checkKindPayload(kind, payload, p)
 }
 
-func checkKindPayload(kind Kind, payload []byte, p *Policy) error {
+func checkKindPayload(kind Kind, payload []byte, p *Policy) (map[string]any, error) {
 	switch kind {
 	case KindLayout:
-		if _, err := intoto.DecodeLayout(payload); err != nil {
-			return fmt.Errorf("%w: payload is not a valid layout: %w", ErrInvalid, err)
+		l, err := intoto.DecodeLayout(payload)
+		if err != nil {
+			return nil, fmt.Errorf("%w: payload is not a valid layout: %w", ErrInvalid, err)
 		}
-		return checkCanonical(payload)
+		return layoutFacts(l), checkCanonical(payload)
 	case KindLink:
 		l, err := intoto.DecodeLink(payload)
 		if err != nil {
-			return fmt.Errorf("%w: payload is not a valid link: %w", ErrInvalid, err)
+			return nil, fmt.Errorf("%w: payload is not a valid link: %w", ErrInvalid, err)
 		}
 		if err := checkLinkConstraints(l, p); err != nil {
-			return err
+			return nil, err
 		}
-		return checkCanonical(payload)
+		return linkFacts(l), checkCanonical(payload)
 	case KindStatement:
-		if _, err := intoto.DecodeStatement(payload); err != nil {
-			return fmt.Errorf("%w: payload is not a valid in-toto statement: %w", ErrInvalid, err)
+		st, err := intoto.DecodeStatement(payload)
+		if err != nil {
+			return nil, fmt.Errorf("%w: payload is not a valid in-toto statement: %w", ErrInvalid, err)
 		}
-		return nil
+		return statementFacts(st)
 	case KindStepCollect:
 		sc, err := decodeStepCollect(payload)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if p.StepName != "" && sc.Step != p.StepName {
-			return fmt.Errorf("%w: step %q: policy %s allows only step %q", ErrConstraint, sc.Step, p.Name, p.StepName)
+			return nil, fmt.Errorf("%w: step %q: policy %s allows only step %q", ErrConstraint, sc.Step, p.Name, p.StepName)
 		}
-		return nil
+		return map[string]any{"step": sc.Step}, nil
 	}
-	return fmt.Errorf("%w: kind %q: want layout, link, statement or step-collect", ErrInvalid, kind)
+	return nil, fmt.Errorf("%w: kind %q: want layout, link, statement or step-collect", ErrInvalid, kind)
 }
 
 func checkCanonical(payload []byte) error {

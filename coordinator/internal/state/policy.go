@@ -64,6 +64,11 @@ func (s *State) checkPolicy(p *Policy) error {
 	if len(p.ExpectedCommand) > MaxCommandWords {
 		return fmt.Errorf("%w: policy %s: expected_command has more than %d words", ErrInvalid, p.Name, MaxCommandWords)
 	}
+	if p.Condition != "" {
+		if _, err := s.condition(p.Condition); err != nil {
+			return fmt.Errorf("policy %s: %w", p.Name, err)
+		}
+	}
 	return nil
 }
 

@@ -27,7 +27,11 @@ func (s *State) createRequest(o *CreateRequest) (Result, error) {
 	if !slices.Contains(p.Requesters, o.Actor) {
 		return Result{}, fmt.Errorf("%w: %q may not request under policy %s", ErrRequesterNotAllowed, o.Actor, p.Name)
 	}
-	if err := checkPayload(o.Kind, o.PayloadType, o.Payload, p); err != nil {
+	facts, err := checkPayload(o.Kind, o.PayloadType, o.Payload, p)
+	if err != nil {
+		return Result{}, fmt.Errorf("request %s: %w", o.ID, err)
+	}
+	if err := s.checkCondition(p, o, facts); err != nil {
 		return Result{}, fmt.Errorf("request %s: %w", o.ID, err)
 	}
 	at := o.At.UTC()

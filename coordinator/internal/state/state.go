@@ -25,6 +25,9 @@ type State struct {
 	// Nodes holds the coordinator nodes' API addresses (nodes.go);
 	// omitted when empty.
 	Nodes map[string]*NodeInfo `json:"nodes,omitempty"`
+
+	// conds caches compiled policy conditions; not replicated.
+	conds *condCache
 }
 
 // New returns an empty state.

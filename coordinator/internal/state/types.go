@@ -71,15 +71,18 @@ type EnrolledKey struct {
 // Policy says who may request what, which keys may sign it and how many
 // distinct keys must.
 type Policy struct {
-	Name            string        `json:"name"`
-	Kinds           []Kind        `json:"kinds"`
-	Keys            []string      `json:"keys"`
-	Threshold       int           `json:"threshold"`
-	StepName        string        `json:"step_name,omitempty"`
-	ExpectedCommand []string      `json:"expected_command,omitempty"`
-	Requesters      []string      `json:"requesters"`
-	RequestTTL      time.Duration `json:"request_ttl"`
-	Version         uint64        `json:"version"`
+	Name            string   `json:"name"`
+	Kinds           []Kind   `json:"kinds"`
+	Keys            []string `json:"keys"`
+	Threshold       int      `json:"threshold"`
+	StepName        string   `json:"step_name,omitempty"`
+	ExpectedCommand []string `json:"expected_command,omitempty"`
+	// Condition is a CEL expression over the request that must be true
+	// for a request to be created (condition.go); "" for none.
+	Condition  string        `json:"condition,omitempty"`
+	Requesters []string      `json:"requesters"`
+	RequestTTL time.Duration `json:"request_ttl"`
+	Version    uint64        `json:"version"`
 }
 
 // Approval is one counted signature. For layout and link requests MetaSig
