@@ -13,6 +13,14 @@ import (
 // sent alone.
 const maxBatchBytes = 8 << 20
 
+// minSplit is the smallest part a queue is split into over free slots:
+// each request costs Vault far more than one input (~450 µs against
+// ~70 µs for an ECDSA signature, measured with BenchmarkBatch), so
+// splitting 64 inputs four ways made Vault do more work for no gain on
+// two cores; two parts still let the caller verify one while Vault signs
+// the other.
+const minSplit = 32
+
 // sendFunc performs one transit sign request for inputs.
 type sendFunc func(ctx context.Context, inputs [][]byte) ([]signResult, error)
 
@@ -22,10 +30,11 @@ type sendFunc func(ctx context.Context, inputs [][]byte) ([]signResult, error)
 // maxInFlight requests are running. Only while all slots are busy do new
 // inputs queue; each time a request finishes, everything queued (up to
 // maxBatch inputs and maxBatchBytes) goes out as the next batch. A queue
-// meeting several free slots (SignBatch) is split evenly over them, so
-// that Vault signs on several cores while the caller verifies. A lone
-// caller therefore pays no added latency, and under load the batch size
-// grows by itself to match the arrival rate (group commit).
+// meeting several free slots (SignBatch) is split evenly over them, in
+// parts of at least minSplit inputs, so that Vault signs on several cores
+// while the caller verifies. A lone caller therefore pays no added
+// latency, and under load the batch size grows by itself to match the
+// arrival rate (group commit).
 type batcher struct {
 	send        sendFunc
 	maxBatch    int
@@ -95,7 +104,8 @@ func (b *batcher) dispatchLocked() {
 		// Spread the queue over the free slots, so that Vault can sign
 		// on several cores while the caller verifies finished batches.
 		free := b.maxInFlight - b.inFlight
-		limit := min(b.maxBatch, (len(b.queue)+free-1)/free)
+		parts := max(1, min(free, len(b.queue)/minSplit))
+		limit := min(b.maxBatch, (len(b.queue)+parts-1)/parts)
 		var batch []*pending
 		size := 0
 		n := 0

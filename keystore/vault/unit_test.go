@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -402,5 +403,56 @@ func TestVaultMessage(t *testing.T) {
 		if got := vaultMessage(tc.in); got != tc.want {
 			t.Errorf("vaultMessage(%q) = %q, want %q", tc.in, got, tc.want)
 		}
+	}
+}
+
+// TestBatcherSplitsIntoParts: a queue meeting free slots is split evenly,
+// but never into parts smaller than minSplit (each request costs Vault
+// much more than an input).
+func TestBatcherSplitsIntoParts(t *testing.T) {
+	tests := []struct {
+		n, maxInFlight int
+		want           string
+	}{
+		{10, 4, "[10]"},
+		{64, 4, "[32 32]"},
+		{100, 4, "[34 33 33]"},
+		{200, 4, "[50 50 50 50]"},
+		{64, 1, "[64]"},
+		{95, 2, "[48 47]"},
+	}
+	for _, tt := range tests {
+		t.Run(fmt.Sprintf("%d over %d", tt.n, tt.maxInFlight), func(t *testing.T) {
+			f := &fakeSend{}
+			b := newBatcher(f.send, 64, tt.maxInFlight)
+			defer b.close()
+			b.mu.Lock() // queue everything before the first dispatch
+			b.inFlight = tt.maxInFlight
+			b.mu.Unlock()
+			inputs := make([][]byte, tt.n)
+			for i := range inputs {
+				inputs[i] = []byte{byte(i)}
+			}
+			chans, err := b.submit(context.Background(), inputs)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b.mu.Lock()
+			b.inFlight = 0
+			b.dispatchLocked()
+			b.mu.Unlock()
+			for _, ch := range chans {
+				if _, err := wait(context.Background(), ch); err != nil {
+					t.Fatal(err)
+				}
+			}
+			f.mu.Lock()
+			defer f.mu.Unlock()
+			got := slices.Clone(f.sizes)
+			slices.SortFunc(got, func(a, b int) int { return b - a })
+			if fmt.Sprint(got) != tt.want {
+				t.Errorf("request sizes %v, want %s", got, tt.want)
+			}
+		})
 	}
 }
