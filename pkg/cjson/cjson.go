@@ -50,6 +50,12 @@ func Canonicalize(data []byte) ([]byte, error) {
 	return appendCanonical(nil, data)
 }
 
+// AppendCanonical appends the canonical form of the JSON text data to
+// dst; on error dst is returned unchanged in length.
+func AppendCanonical(dst, data []byte) ([]byte, error) {
+	return appendCanonical(dst, data)
+}
+
 func appendCanonical(dst, data []byte) ([]byte, error) {
 	return appendCanonicalText(dst, data)
 }

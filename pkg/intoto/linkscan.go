@@ -42,6 +42,7 @@ func readLinkMetablockFast(data []byte, owned bool) (*Metablock, bool) {
 			return ok
 		case key == "signed" && link == nil:
 			signedStart = s.pos
+			s.canon, s.canonOK = make([]byte, 0, len(data)), true
 			link = s.link()
 			signedEnd = s.pos
 			return link != nil
@@ -61,9 +62,12 @@ func readLinkMetablockFast(data []byte, owned bool) (*Metablock, bool) {
 	} else {
 		m.Signed = append(json.RawMessage(nil), data[signedStart:signedEnd]...)
 	}
-	c, err := cjson.Canonicalize(m.Signed)
-	if err != nil {
-		return nil, false
+	c := s.canon
+	if !s.canonOK {
+		var err error
+		if c, err = cjson.Canonicalize(m.Signed); err != nil {
+			return nil, false
+		}
 	}
 	m.cache.src, m.cache.canonical, m.cache.typ, m.cache.link = lazyStampOf(m.Signed), c, TypeLink, link // see stamp
 	m.cache.paths = s.order
@@ -90,6 +94,14 @@ type linkScanner struct {
 	// first is the artifact list read first, whose digest sets the
 	// second list shares where path and digest agree.
 	first ArtifactMap
+	// canon is the canonical form of the signed link, written while it
+	// is read, as long as canonOK: the scanner takes only strings without
+	// escapes, which are their own canonical form, so only key order
+	// (canonical JSON sorts keys) and the generic members need care. When
+	// the file's keys are not sorted, the signed bytes are canonicalized
+	// the general way afterwards.
+	canon   []byte
+	canonOK bool
 	// order holds the materials' and products' paths in file order while
 	// they are sorted, nil once they are not.
 	order [2][]string
@@ -169,23 +181,44 @@ func (s *linkScanner) object(member func(key string) bool) bool {
 func (s *linkScanner) link() *Link {
 	l := &Link{}
 	seen := map[string]bool{}
+	s.emit('{')
+	prev := ""
 	ok := s.object(func(key string) bool {
 		if seen[key] {
 			return false
 		}
 		seen[key] = true
+		if len(seen) > 1 {
+			if key <= prev {
+				s.canonOK = false
+			}
+			s.emit(',')
+		}
+		prev = key
+		s.emitString(key)
+		s.emit(':')
 		var ok bool
 		switch key {
 		case "_type":
 			l.Type, ok = s.str()
+			s.emitString(l.Type)
 		case "name":
 			l.Name, ok = s.str()
+			s.emitString(l.Name)
 		case "materials":
 			l.Materials, s.order[0], ok = s.artifacts()
 		case "products":
 			l.Products, s.order[1], ok = s.artifacts()
 		case "command":
 			l.Command, ok = s.strings()
+			s.emit('[')
+			for i, w := range l.Command {
+				if i > 0 {
+					s.emit(',')
+				}
+				s.emitString(w)
+			}
+			s.emit(']')
 		case "byproducts":
 			l.Byproducts, ok = s.generic()
 		case "environment":
@@ -193,10 +226,24 @@ func (s *linkScanner) link() *Link {
 		}
 		return ok
 	})
+	s.emit('}')
 	if !ok || len(seen) != len(linkFields) {
 		return nil
 	}
 	return l
+}
+
+// emit and emitString write to the canonical form while it is possible.
+func (s *linkScanner) emit(b byte) {
+	if s.canonOK {
+		s.canon = append(s.canon, b)
+	}
+}
+
+func (s *linkScanner) emitString(v string) {
+	if s.canonOK {
+		s.canon = append(append(append(s.canon, '"'), v...), '"')
+	}
 }
 
 // artifacts reads an artifact map whose digest sets hold one hash each.
@@ -210,6 +257,7 @@ func (s *linkScanner) artifacts() (ArtifactMap, []string, bool) {
 	am := make(ArtifactMap, n)
 	order := make([]string, 0, n)
 	other := s.first
+	s.emit('{')
 	ok := s.object(func(name string) bool {
 		if !s.byte('{') {
 			return false
@@ -227,15 +275,23 @@ func (s *linkScanner) artifacts() (ArtifactMap, []string, bool) {
 			ds = DigestSet{alg: h}
 		}
 		if order != nil && (len(order) == 0 || order[len(order)-1] < name) {
+			if s.canonOK {
+				if len(order) > 0 {
+					s.canon = append(s.canon, ',')
+				}
+				s.canon = append(append(append(append(append(append(append(append(s.canon,
+					'"'), name...), `":{"`...), alg...), `":"`...), h...), '"'), '}')
+			}
 			order = append(order, name)
 			am[name] = ds
 			return true
 		}
-		order = nil
+		order, s.canonOK = nil, false // canonical JSON needs the paths sorted
 		before := len(am)
 		am[name] = ds
 		return len(am) > before // a repeated path: the general decoder says so
 	})
+	s.emit('}')
 	if s.first == nil {
 		s.first = am
 	}
@@ -271,9 +327,15 @@ func (s *linkScanner) generic() (map[string]any, bool) {
 	if !s.skip() {
 		return nil, false
 	}
-	n, err := parseJSON(s.data[start:s.pos])
+	raw := s.data[start:s.pos]
+	n, err := parseJSON(raw)
 	if err != nil || n.kind != kindObject {
 		return nil, false
+	}
+	if s.canonOK {
+		if s.canon, err = cjson.AppendCanonical(s.canon, raw); err != nil {
+			s.canonOK = false
+		}
 	}
 	d := &decoder{}
 	m := d.genericObject(n, "")

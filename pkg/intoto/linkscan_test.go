@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"testing"
 
+	"github.com/signet-dev/signet/pkg/cjson"
 	"github.com/signet-dev/signet/pkg/keys"
 )
 
@@ -124,6 +125,52 @@ func TestLinkScannerSharesDigestSets(t *testing.T) {
 			}
 			if sorted := m.cache.paths[0] != nil && m.cache.paths[1] != nil; sorted != tt.wantSorted {
 				t.Errorf("sorted paths kept: %v, want %v", sorted, tt.wantSorted)
+			}
+		})
+	}
+}
+
+// TestLinkScannerCanonicalForm: the canonical form the scanner writes
+// while reading equals cjson.Canonicalize of the signed object, whether
+// it could write it (sorted keys and paths) or had to fall back.
+func TestLinkScannerCanonicalForm(t *testing.T) {
+	tests := []struct {
+		name     string
+		signed   string
+		wantFast bool // written while scanning
+	}{
+		{"reference layout of a link", `{"_type": "link", "byproducts": {"return-value": 0, "stderr": "", "stdout": "ok"}, "command": ["cc", "-o", "a"], "environment": {}, "materials": {"a.c": {"sha256": "aa"}, "b.c": {"sha256": "bb"}}, "name": "build", "products": {"a": {"sha256": "cc"}}}`, true},
+		{"nested generic members", `{"_type": "link", "byproducts": {"z": [1, -3, {"b": null, "a": true}], "a": "\u00e9\u0022"}, "command": [], "environment": {"k": {"y": 1, "x": -2}}, "materials": {}, "name": "x", "products": {}}`, true},
+		{"unsorted members", `{"name": "x", "_type": "link", "byproducts": {}, "command": [], "environment": {}, "materials": {}, "products": {}}`, false},
+		{"unsorted paths", `{"_type": "link", "byproducts": {}, "command": [], "environment": {}, "materials": {"b": {"sha256": "bb"}, "a": {"sha256": "aa"}}, "name": "x", "products": {}}`, false},
+		{"non-ASCII names", `{"_type": "link", "byproducts": {}, "command": ["é"], "environment": {}, "materials": {"ä/ö": {"sha256": "aa"}}, "name": "x", "products": {}}`, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			data := []byte(`{"signatures": [], "signed": ` + tt.signed + `}`)
+			m, ok := readLinkMetablockFast(data, false)
+			if !ok {
+				t.Fatal("the fast path refused the link")
+			}
+			want, err := cjson.Canonicalize([]byte(tt.signed))
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := m.CanonicalSigned()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(got, want) {
+				t.Errorf("canonical form\n got %s\nwant %s", got, want)
+			}
+			s := &linkScanner{data: data, text: string(data)}
+			s.canon, s.canonOK = nil, true
+			s.pos = bytes.Index(data, []byte(`"signed": `)) + len(`"signed": `)
+			if s.link() == nil {
+				t.Fatal("scanning the signed object failed")
+			}
+			if s.canonOK != tt.wantFast {
+				t.Errorf("canonical form written while scanning: %v, want %v", s.canonOK, tt.wantFast)
 			}
 		})
 	}
