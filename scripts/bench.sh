@@ -11,6 +11,9 @@ echo
 echo "== Key stores: Signet's signers next to the raw device/server (SoftHSM2 via crypto11/miekg, Vault's HTTP API)"
 SIGNET_BIN=$PWD/bin go test -run='^$' -bench=. -benchtime=2s -count=1 ./keystore/pkcs11 ./keystore/vault | grep -E '^(Benchmark|ok|FAIL)' || true
 echo
+echo "== Coordinator: raft snapshot start on a state of 10,000 requests (applies wait for it)"
+go test -run='^$' -bench=Snapshot -benchmem -benchtime=20x -count=1 ./coordinator/internal/fsm | grep -E '^(Benchmark|ok|FAIL)' || true
+echo
 echo "== Signer agents: create-to-release at 50 requests/s and signatures/s with 300 pending, next to the raw key store (file key, SoftHSM)"
 go test -run='^$' -bench='Agent|RawSign' -benchtime=300x -count=1 ./signer-agent | grep -E '^(Benchmark|ok|FAIL)' || true
 echo
