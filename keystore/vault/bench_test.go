@@ -177,10 +177,7 @@ func BenchmarkSign(b *testing.B) {
 func BenchmarkBatch(b *testing.B) {
 	needVault(b)
 	const n = 64
-	msgs := make([][]byte, n)
-	for i := range msgs {
-		msgs[i] = fmt.Appendf(bytes.Clone(benchMsg), "%d", i)
-	}
+	msgs := batchMsgs(n)
 	for _, typ := range []string{"ed25519", "ecdsa-p256"} {
 		uri := sharedKey(b, typ)
 		s, err := testBackend(b, nil).OpenSigner(context.Background(), mustURI(b, uri), keystore.Options{})
@@ -279,10 +276,7 @@ func BenchmarkSignAlternating(b *testing.B) {
 func BenchmarkBatchAlternating(b *testing.B) {
 	needVault(b)
 	const n = 64
-	msgs := make([][]byte, n)
-	for i := range msgs {
-		msgs[i] = fmt.Appendf(bytes.Clone(benchMsg), "%d", i)
-	}
+	msgs := batchMsgs(n)
 	for _, typ := range []string{"ed25519", "ecdsa-p256"} {
 		uri := sharedKey(b, typ)
 		b.Run(typ, func(b *testing.B) {
@@ -307,4 +301,13 @@ func BenchmarkBatchAlternating(b *testing.B) {
 			b.ReportMetric(float64(one)/float64(batch), "batch-speedup-x")
 		})
 	}
+}
+
+// batchMsgs returns n distinct messages of about benchMsg's size.
+func batchMsgs(n int) [][]byte {
+	msgs := make([][]byte, n)
+	for i := range msgs {
+		msgs[i] = fmt.Appendf(bytes.Clone(benchMsg), "%d", i)
+	}
+	return msgs
 }

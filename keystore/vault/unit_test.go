@@ -321,24 +321,8 @@ func TestBatcherByteLimit(t *testing.T) {
 	f := &fakeSend{}
 	b := newBatcher(f.send, 100, 1)
 	defer b.close()
-	b.mu.Lock() // hold dispatch so that all inputs queue together
-	b.inFlight = 1
 	big := make([]byte, maxBatchBytes/2+1)
-	ps := [][]byte{big, big, big}
-	b.mu.Unlock()
-	chans, err := b.submit(context.Background(), ps)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b.mu.Lock()
-	b.inFlight = 0
-	b.dispatchLocked()
-	b.mu.Unlock()
-	for _, ch := range chans {
-		if _, err := wait(context.Background(), ch); err != nil {
-			t.Fatal(err)
-		}
-	}
+	submitQueued(t, b, [][]byte{big, big, big})
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if fmt.Sprint(f.sizes) != "[1 1 1]" {
@@ -426,26 +410,11 @@ func TestBatcherSplitsIntoParts(t *testing.T) {
 			f := &fakeSend{}
 			b := newBatcher(f.send, 64, tt.maxInFlight)
 			defer b.close()
-			b.mu.Lock() // queue everything before the first dispatch
-			b.inFlight = tt.maxInFlight
-			b.mu.Unlock()
 			inputs := make([][]byte, tt.n)
 			for i := range inputs {
 				inputs[i] = []byte{byte(i)}
 			}
-			chans, err := b.submit(context.Background(), inputs)
-			if err != nil {
-				t.Fatal(err)
-			}
-			b.mu.Lock()
-			b.inFlight = 0
-			b.dispatchLocked()
-			b.mu.Unlock()
-			for _, ch := range chans {
-				if _, err := wait(context.Background(), ch); err != nil {
-					t.Fatal(err)
-				}
-			}
+			submitQueued(t, b, inputs)
 			f.mu.Lock()
 			defer f.mu.Unlock()
 			got := slices.Clone(f.sizes)
@@ -454,5 +423,29 @@ func TestBatcherSplitsIntoParts(t *testing.T) {
 				t.Errorf("request sizes %v, want %s", got, tt.want)
 			}
 		})
+	}
+}
+
+// submitQueued queues all inputs while every slot looks busy, then
+// dispatches once with all slots free and waits for every result: the
+// batcher meets the whole queue at once, as SignBatch's queue does.
+func submitQueued(t *testing.T, b *batcher, inputs [][]byte) {
+	t.Helper()
+	b.mu.Lock()
+	slots := b.maxInFlight
+	b.inFlight = slots
+	b.mu.Unlock()
+	chans, err := b.submit(context.Background(), inputs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.mu.Lock()
+	b.inFlight = 0
+	b.dispatchLocked()
+	b.mu.Unlock()
+	for _, ch := range chans {
+		if _, err := wait(context.Background(), ch); err != nil {
+			t.Fatal(err)
+		}
 	}
 }

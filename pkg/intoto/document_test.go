@@ -157,16 +157,7 @@ func TestReadAll(t *testing.T) {
 // is noticed (the canonical form and decoded link are not served stale),
 // although reading the document never checksums them.
 func TestDocumentNoticesChangesToHandedOutBytes(t *testing.T) {
-	l := NewLink("build")
-	l.Products = ArtifactMap{"a": {"sha256": "aa"}}
-	doc, err := NewDocument(FormatMetablock, l)
-	if err != nil {
-		t.Fatal(err)
-	}
-	data, err := doc.Marshal()
-	if err != nil {
-		t.Fatal(err)
-	}
+	data := unsignedLinkFile(t)
 	for _, handOut := range []struct {
 		name string
 		get  func(*Document) []byte

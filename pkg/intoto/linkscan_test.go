@@ -67,16 +67,7 @@ func FuzzLinkScanner(f *testing.F) {
 }
 
 func TestLinkScannerTakesTheFastPath(t *testing.T) {
-	l := NewLink("build")
-	l.Products = ArtifactMap{"a": {"sha256": "aa"}}
-	doc, err := NewDocument(FormatMetablock, l)
-	if err != nil {
-		t.Fatal(err)
-	}
-	data, err := doc.Marshal()
-	if err != nil {
-		t.Fatal(err)
-	}
+	data := unsignedLinkFile(t)
 	if _, ok := readLinkMetablockFast(data, false); !ok {
 		t.Fatalf("the fast path refused a plain link: %s", data)
 	}
@@ -174,4 +165,21 @@ func TestLinkScannerCanonicalForm(t *testing.T) {
 			}
 		})
 	}
+}
+
+// unsignedLinkFile is the metablock file of an unsigned link "build" with
+// one product, "a", of sha256 "aa".
+func unsignedLinkFile(t *testing.T) []byte {
+	t.Helper()
+	l := NewLink("build")
+	l.Products = ArtifactMap{"a": {"sha256": "aa"}}
+	doc, err := NewDocument(FormatMetablock, l)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := doc.Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
 }
