@@ -161,6 +161,10 @@ func shutdown(log *slog.Logger, n *node.Node, hs *http.Server, serveErr error) e
 func newAPI(cfg Config, n *node.Node, id *identity) (*api.Server, error) {
 	fwd := http.DefaultTransport.(*http.Transport).Clone()
 	fwd.TLSClientConfig = &tls.Config{RootCAs: id.pool, MinVersion: tls.VersionTLS12}
+	// Every write that reaches a follower goes to the leader: keep enough
+	// idle connections (the default keeps 2) that concurrent writes do
+	// not each pay a new TLS handshake.
+	fwd.MaxIdleConnsPerHost = 128
 	backend := &api.RaftBackend{Raft: n.Raft(), Machine: n.FSM(),
 		APIAddr: func(sid raft.ServerID) string { return n.APIAddrOf(string(sid)) }}
 	return api.New(api.Config{
