@@ -119,7 +119,14 @@ func TestAgentRunKeepsGoodKeys(t *testing.T) {
 	if _, err := ci.WaitReleased(ctx, "build-1"); err != nil {
 		t.Fatalf("build-1 not released: %v\n%s", err, stderr.String())
 	}
+	// The agent counts a signature once the coordinator has acknowledged
+	// it, which can be just after the release is visible to CI.
+	const signed = `signet_agent_signatures_total{kind="link"} 1`
 	metrics := scrape(t, "http://"+metricsAddr+"/metrics")
+	for deadline := time.Now().Add(10 * time.Second); !strings.Contains(metrics, signed) && time.Now().Before(deadline); {
+		time.Sleep(50 * time.Millisecond)
+		metrics = scrape(t, "http://"+metricsAddr+"/metrics")
+	}
 	stop()
 	if code := <-done; code != 0 {
 		t.Errorf("agent run exited %d\n%s", code, stderr.String())
@@ -134,7 +141,7 @@ func TestAgentRunKeepsGoodKeys(t *testing.T) {
 		t.Error("the agent logged the PIN")
 	}
 	for _, want := range []string{`signet_agent_keys{state="unavailable"} 1`, `signet_agent_keys{state="ready"} 1`,
-		`signet_agent_sign_errors_total{class="wrong_pin"} 1`, `signet_agent_signatures_total{kind="link"} 1`} {
+		`signet_agent_sign_errors_total{class="wrong_pin"} 1`, signed} {
 		if !strings.Contains(metrics, want) {
 			t.Errorf("metrics lack %q:\n%s", want, metrics)
 		}
