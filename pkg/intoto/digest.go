@@ -4,9 +4,10 @@ package intoto
 // lowercase hex digest of an artifact. It is the value type of a link's
 // materials and products and of a Statement subject's digest.
 //
-// Decoded links share one DigestSet among artifacts whose digests are the
-// same (an unchanged file is a material and a product): treat the digest
-// sets of decoded metadata as read-only and copy one before changing it.
+// Decoded links may share one DigestSet among artifacts whose digests are
+// the same (an unchanged file is a material and a product): treat the
+// digest sets of decoded metadata as read-only and copy one before
+// changing it.
 type DigestSet map[string]string
 
 // ArtifactMap maps an artifact path (always with forward slashes) to its

@@ -275,13 +275,16 @@ func (s *linkScanner) artifacts() (ArtifactMap, []string, bool) {
 			ds = DigestSet{alg: h}
 		}
 		if order != nil && (len(order) == 0 || order[len(order)-1] < name) {
-			if s.canonOK {
-				if len(order) > 0 {
-					s.canon = append(s.canon, ',')
-				}
-				s.canon = append(append(append(append(append(append(append(append(s.canon,
-					'"'), name...), `":{"`...), alg...), `":"`...), h...), '"'), '}')
+			if len(order) > 0 {
+				s.emit(',')
 			}
+			s.emitString(name)
+			s.emit(':')
+			s.emit('{')
+			s.emitString(alg)
+			s.emit(':')
+			s.emitString(h)
+			s.emit('}')
 			order = append(order, name)
 			am[name] = ds
 			return true

@@ -59,7 +59,7 @@ func newCondCache() (*condCache, error) {
 	return &condCache{env: env, prgs: map[string]cel.Program{}}, nil
 }
 
-// program compiles (or finds) the condition src. Errors wrap ErrInvalid
+// condition compiles (or finds) the condition src. Errors wrap ErrInvalid
 // and say where the expression is wrong.
 func (s *State) condition(src string) (cel.Program, error) {
 	if s.conds == nil {
@@ -96,13 +96,17 @@ func (s *State) condition(src string) (cel.Program, error) {
 // checkCondition evaluates p's condition for a request being created.
 // A false condition, or one that fails (a missing map key, the cost
 // limit), refuses the request with ErrConstraint.
-func (s *State) checkCondition(p *Policy, o *CreateRequest, facts map[string]any) error {
+func (s *State) checkCondition(p *Policy, o *CreateRequest, factsOf factsFunc) error {
 	if p.Condition == "" {
 		return nil
 	}
 	prg, err := s.condition(p.Condition)
 	if err != nil {
 		return fmt.Errorf("policy %s: %w", p.Name, err)
+	}
+	facts, err := factsOf()
+	if err != nil {
+		return fmt.Errorf("policy %s: condition: %w", p.Name, err)
 	}
 	in := map[string]any{
 		"kind": string(o.Kind), "id": o.ID, "requester": o.Actor, "policy": p.Name, "now": o.At.UTC(),

@@ -16,10 +16,14 @@ type stepCollect struct {
 	Step string `json:"step"`
 }
 
+// factsFunc computes what a policy condition sees of a payload (see
+// checkCondition); it runs only for policies that have a condition.
+type factsFunc func() (map[string]any, error)
+
 // checkPayload validates a request's payload for its kind and the policy's
-// constraints, and returns what a policy condition sees of it (see
-// checkCondition). Errors wrap ErrInvalid or ErrConstraint.
-func checkPayload(kind Kind, payloadType string, payload []byte, p *Policy) (map[string]any, error) {
+// constraints, and returns its facts for a policy condition. Errors wrap
+// ErrInvalid or ErrConstraint.
+func checkPayload(kind Kind, payloadType string, payload []byte, p *Policy) (factsFunc, error) {
 	if len(payload) == 0 || len(payload) > MaxPayloadSize {
 		return nil, fmt.Errorf("%w: payload must be 1 to %d bytes", ErrInvalid, MaxPayloadSize)
 	}
@@ -33,14 +37,14 @@ func checkPayload(kind Kind, payloadType string, payload []byte, p *Policy) (map
 	return checkKindPayload(kind, payload, p)
 }
 
-func checkKindPayload(kind Kind, payload []byte, p *Policy) (map[string]any, error) {
+func checkKindPayload(kind Kind, payload []byte, p *Policy) (factsFunc, error) {
 	switch kind {
 	case KindLayout:
 		l, err := intoto.DecodeLayout(payload)
 		if err != nil {
 			return nil, fmt.Errorf("%w: payload is not a valid layout: %w", ErrInvalid, err)
 		}
-		return layoutFacts(l), checkCanonical(payload)
+		return func() (map[string]any, error) { return layoutFacts(l), nil }, checkCanonical(payload)
 	case KindLink:
 		l, err := intoto.DecodeLink(payload)
 		if err != nil {
@@ -49,13 +53,13 @@ func checkKindPayload(kind Kind, payload []byte, p *Policy) (map[string]any, err
 		if err := checkLinkConstraints(l, p); err != nil {
 			return nil, err
 		}
-		return linkFacts(l), checkCanonical(payload)
+		return func() (map[string]any, error) { return linkFacts(l), nil }, checkCanonical(payload)
 	case KindStatement:
 		st, err := intoto.DecodeStatement(payload)
 		if err != nil {
 			return nil, fmt.Errorf("%w: payload is not a valid in-toto statement: %w", ErrInvalid, err)
 		}
-		return statementFacts(st)
+		return func() (map[string]any, error) { return statementFacts(st) }, nil
 	case KindStepCollect:
 		sc, err := decodeStepCollect(payload)
 		if err != nil {
@@ -64,7 +68,7 @@ func checkKindPayload(kind Kind, payload []byte, p *Policy) (map[string]any, err
 		if p.StepName != "" && sc.Step != p.StepName {
 			return nil, fmt.Errorf("%w: step %q: policy %s allows only step %q", ErrConstraint, sc.Step, p.Name, p.StepName)
 		}
-		return map[string]any{"step": sc.Step}, nil
+		return func() (map[string]any, error) { return map[string]any{"step": sc.Step}, nil }, nil
 	}
 	return nil, fmt.Errorf("%w: kind %q: want layout, link, statement or step-collect", ErrInvalid, kind)
 }
