@@ -97,7 +97,8 @@ func Open(ctx context.Context, cfg Config) (*Node, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	n := &Node{cfg: c, fsm: fsm.New(fsm.Options{MaxSnapshotSize: c.MaxSnapshotSize}), bindIDs: cfg.VerifyPeer == nil}
+	n := &Node{cfg: c, bindIDs: cfg.VerifyPeer == nil}
+	n.fsm = fsm.New(fsm.Options{MaxSnapshotSize: c.MaxSnapshotSize, Unreadable: n.unreadable})
 	if err := n.openStores(); err != nil {
 		return nil, err
 	}
@@ -306,4 +307,16 @@ func wait(ctx context.Context, f raft.Future) error {
 	case <-ctx.Done():
 		return fmt.Errorf("%w: %w", ErrOutcomeUnknown, ctx.Err())
 	}
+}
+
+// unreadable stops the node at a committed log entry it cannot decode (a
+// command type or field of a newer version): applying it as a refusal
+// would make this node's state differ from the others', silently. The
+// panic ends the process; once the binary is upgraded the node replays
+// the entry and goes on.
+func (n *Node) unreadable(index uint64, err error) {
+	n.cfg.Logger.Error("stopping: the raft log holds a command this version cannot read; upgrade this node to the leader's version and start it again",
+		"index", index, "err", err)
+	panic(fmt.Sprintf("coordinator node %s: raft log entry %d: %v: this node is older than the node that wrote the entry. "+
+		"It stops rather than apply the log differently from the other nodes: upgrade it and start it again", n.cfg.NodeID, index, err))
 }

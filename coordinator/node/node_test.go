@@ -316,3 +316,19 @@ func TestRequireNodeCert(t *testing.T) {
 		}
 	}
 }
+
+// TestNodeStopsAtUnreadableEntry: a node's FSM stops (panics, ending the
+// process) at a committed entry it cannot decode, with a message that
+// says to upgrade, instead of applying it as a refusal and diverging.
+func TestNodeStopsAtUnreadableEntry(t *testing.T) {
+	n := openLeader(t, singleConfig(t, t.TempDir()))
+	defer func() {
+		p := recover()
+		msg, _ := p.(string)
+		if !strings.Contains(msg, "raft log entry 999999") || !strings.Contains(msg, "upgrade it") {
+			t.Fatalf("panic = %v, want one naming the entry and saying to upgrade", p)
+		}
+	}()
+	n.fsm.Apply(&raft.Log{Index: 999999, Type: raft.LogCommand, Data: []byte{42, '{', '}'}})
+	t.Fatal("the node applied an entry it cannot read")
+}

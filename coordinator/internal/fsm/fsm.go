@@ -20,6 +20,12 @@ type Options struct {
 	// MaxSnapshotSize bounds the snapshots Restore accepts; 0 means
 	// DefaultMaxSnapshotSize.
 	MaxSnapshotSize int64
+	// Unreadable, if set, is called (and is expected not to return: a
+	// node panics) when a committed entry cannot be decoded: an unknown
+	// command type or field, which a newer leader wrote. Applying it as a
+	// refusal would leave this node's state different from the nodes that
+	// can read it. When nil, the entry's Response carries the error.
+	Unreadable func(index uint64, err error)
 }
 
 // Response is what Apply returns for a log entry; raft hands it to the
@@ -61,8 +67,9 @@ func New(opts Options) *FSM {
 	return &FSM{opts: opts, st: state.New(), moved: make(chan struct{})}
 }
 
-// Apply decodes one log entry and applies it to the state. It never panics
-// and returns a *Response (nil for entries that are not commands).
+// Apply decodes one log entry and applies it to the state. It returns a
+// *Response (nil for entries that are not commands); it panics only
+// through Options.Unreadable.
 func (f *FSM) Apply(l *raft.Log) any {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -92,7 +99,17 @@ func (f *FSM) applyLocked(l *raft.Log) any {
 	if l.Type != raft.LogCommand {
 		return nil
 	}
-	return Dispatch(f.st, l.Data)
+	res := Dispatch(f.st, l.Data)
+	if res.Err != nil && f.opts.Unreadable != nil && Unreadable(res.Err) {
+		f.opts.Unreadable(l.Index, res.Err)
+	}
+	return res
+}
+
+// Unreadable reports whether err means an entry could not be decoded, as
+// opposed to a command this version read and refused.
+func Unreadable(err error) bool {
+	return errors.Is(err, command.ErrUnknownType) || errors.Is(err, command.ErrMalformed) || errors.Is(err, command.ErrTooLarge)
 }
 
 // Dispatch decodes one encoded command and applies it to st.

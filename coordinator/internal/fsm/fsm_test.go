@@ -227,3 +227,42 @@ func FuzzApply(f *testing.F) {
 		}
 	})
 }
+
+// TestUnreadableEntries: an entry this version cannot decode goes to
+// Options.Unreadable with its index; a command it reads and refuses does
+// not, nor does an ignorable unknown type.
+func TestUnreadableEntries(t *testing.T) {
+	w := newWorkload(t)
+	type call struct {
+		index uint64
+		err   error
+	}
+	var calls []call
+	f := New(Options{Unreadable: func(i uint64, err error) { calls = append(calls, call{i, err}) }})
+	applyAll(f, w.setup(t), 1)
+	good := w.request(t, 1)[0]
+	unknownField := append(bytes.Clone(good[:len(good)-1]), []byte(`,"future":1}`)...)
+	refused := mustEncode(t, &state.CreateRequest{Stamp: stampAt(1, "ci"), ID: "r-x", Kind: state.KindStatement,
+		PayloadType: "application/vnd.in-toto+json", Payload: payload(1), Policy: "no-such-policy"})
+	for i, e := range []struct {
+		name string
+		data []byte
+		want error // nil: Unreadable is not called
+	}{
+		{"unknown type", append([]byte{42}, good[1:]...), command.ErrUnknownType},
+		{"unknown field", unknownField, command.ErrMalformed},
+		{"ignorable unknown type", append([]byte{byte(command.IgnoreUnknownFlag | 42)}, good[1:]...), nil},
+		{"refused by the state", refused, nil},
+		{"good", good, nil},
+	} {
+		calls = nil
+		index := uint64(100 + i)
+		f.Apply(&raft.Log{Index: index, Type: raft.LogCommand, Data: e.data})
+		switch {
+		case e.want == nil && len(calls) > 0:
+			t.Errorf("%s: Unreadable called with %v", e.name, calls[0].err)
+		case e.want != nil && (len(calls) != 1 || calls[0].index != index || !errors.Is(calls[0].err, e.want)):
+			t.Errorf("%s: Unreadable calls %+v, want one at index %d with %v", e.name, calls, index, e.want)
+		}
+	}
+}
