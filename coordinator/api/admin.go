@@ -60,6 +60,9 @@ func (s *Server) listKeys(w http.ResponseWriter, r *http.Request, p *Principal) 
 	if err := needRead(p, "listing keys"); err != nil {
 		return err
 	}
+	if err := s.block(r); err != nil {
+		return err
+	}
 	out := []EnrolledKey{}
 	var idx uint64
 	s.cfg.Backend.FSM().Read(func(st *state.State, index uint64) {
@@ -94,6 +97,9 @@ func (s *Server) listPolicies(w http.ResponseWriter, r *http.Request, p *Princip
 	if err := needRead(p, "listing policies"); err != nil {
 		return err
 	}
+	if err := s.block(r); err != nil {
+		return err
+	}
 	out := []Policy{}
 	var idx uint64
 	s.cfg.Backend.FSM().Read(func(st *state.State, index uint64) {
@@ -110,6 +116,9 @@ func (s *Server) listPolicies(w http.ResponseWriter, r *http.Request, p *Princip
 
 func (s *Server) getPolicy(w http.ResponseWriter, r *http.Request, p *Principal) error {
 	if err := needRead(p, "reading policies"); err != nil {
+		return err
+	}
+	if err := s.block(r); err != nil {
 		return err
 	}
 	name := r.PathValue("name")
@@ -211,6 +220,9 @@ func (s *Server) revokeToken(w http.ResponseWriter, r *http.Request, p *Principa
 
 func (s *Server) listTokens(w http.ResponseWriter, r *http.Request, p *Principal) error {
 	if err := needAdmin(p, "listing tokens"); err != nil {
+		return err
+	}
+	if err := s.block(r); err != nil {
 		return err
 	}
 	out := []TokenInfo{}

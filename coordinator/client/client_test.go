@@ -143,16 +143,21 @@ func TestReadYourWrites(t *testing.T) {
 			_, _ = w.Write([]byte(`{"changed":true,"index":10}`))
 			return
 		}
-		query.Store(r.URL.RawQuery)
+		query.Store(r.URL.Path + "?" + r.URL.RawQuery)
 		w.Header().Set("X-Signet-Index", "10")
-		_, _ = w.Write([]byte(`{"request":{"id":"r1"}}`))
+		body := map[string]string{"/v1/keys": `[]`, "/v1/policies": `[]`, "/v1/policies/p": `{"name":"p"}`,
+			"/v1/tokens": `[]`, "/v1/audit": `{"entries":[],"index":10}`}[r.URL.Path]
+		if body == "" {
+			body = `{"request":{"id":"r1"}}`
+		}
+		_, _ = w.Write([]byte(body))
 	}))
 	t.Cleanup(s.Close)
 	c, _ := New(Config{Endpoints: []string{s.URL}, Token: "signet_tok", Wait: 3 * time.Second})
 	if _, err := c.GetRequest(context.Background(), "r1"); err != nil {
 		t.Fatal(err)
 	}
-	if q := query.Load().(string); q != "" {
+	if q := query.Load().(string); q != "/v1/requests/r1?" {
 		t.Fatalf("first read sent %q, want no index", q)
 	}
 	if _, err := c.CreateRequest(context.Background(), api.CreateRequestBody{ID: "r1"}); err != nil {
@@ -161,7 +166,26 @@ func TestReadYourWrites(t *testing.T) {
 	if _, err := c.GetRequest(context.Background(), "r1"); err != nil {
 		t.Fatal(err)
 	}
-	if q := query.Load().(string); q != "index=9&wait=3s" {
+	if q := query.Load().(string); q != "/v1/requests/r1?index=9&wait=3s" {
 		t.Fatalf("read after a write at index 10 sent %q, want index=9&wait=3s", q)
+	}
+	// Every read of the state does the same, not only reads of requests.
+	ctx := context.Background()
+	for _, read := range []struct {
+		path string
+		call func() error
+	}{
+		{"/v1/keys", func() error { _, err := c.Keys(ctx); return err }},
+		{"/v1/policies", func() error { _, err := c.Policies(ctx); return err }},
+		{"/v1/policies/p", func() error { _, err := c.Policy(ctx, "p"); return err }},
+		{"/v1/tokens", func() error { _, err := c.Tokens(ctx); return err }},
+		{"/v1/audit", func() error { _, err := c.Audit(ctx, 0, 10); return err }},
+	} {
+		if err := read.call(); err != nil {
+			t.Fatalf("%s: %v", read.path, err)
+		}
+		if q := query.Load().(string); !strings.HasPrefix(q, read.path+"?") || !strings.Contains(q, "index=9&") || !strings.HasSuffix(q, "wait=3s") {
+			t.Errorf("read of %s after a write at index 10 sent %q, want index=9&wait=3s", read.path, q)
+		}
 	}
 }

@@ -138,7 +138,7 @@ func (c *Client) RevokeKey(ctx context.Context, keyID, reason string) (api.Write
 // Keys lists enrolled keys (read).
 func (c *Client) Keys(ctx context.Context) ([]api.EnrolledKey, error) {
 	var out []api.EnrolledKey
-	_, err := c.do(ctx, call{method: http.MethodGet, path: "/v1/keys", out: &out})
+	_, err := c.do(ctx, call{method: http.MethodGet, path: "/v1/keys", query: c.blocking(url.Values{}, 0), out: &out})
 	return out, err
 }
 
@@ -152,14 +152,14 @@ func (c *Client) ApplyPolicy(ctx context.Context, p api.Policy) (api.WriteResult
 // Policies lists policies (read).
 func (c *Client) Policies(ctx context.Context) ([]api.Policy, error) {
 	var out []api.Policy
-	_, err := c.do(ctx, call{method: http.MethodGet, path: "/v1/policies", out: &out})
+	_, err := c.do(ctx, call{method: http.MethodGet, path: "/v1/policies", query: c.blocking(url.Values{}, 0), out: &out})
 	return out, err
 }
 
 // Policy returns one policy (read).
 func (c *Client) Policy(ctx context.Context, name string) (api.Policy, error) {
 	var out api.Policy
-	_, err := c.do(ctx, call{method: http.MethodGet, path: "/v1/policies/" + url.PathEscape(name), out: &out})
+	_, err := c.do(ctx, call{method: http.MethodGet, path: "/v1/policies/" + url.PathEscape(name), query: c.blocking(url.Values{}, 0), out: &out})
 	return out, err
 }
 
@@ -189,7 +189,7 @@ func (c *Client) RevokeToken(ctx context.Context, id, reason string) (api.WriteR
 // Tokens lists API tokens without their secrets (admin).
 func (c *Client) Tokens(ctx context.Context) ([]api.TokenInfo, error) {
 	var out []api.TokenInfo
-	_, err := c.do(ctx, call{method: http.MethodGet, path: "/v1/tokens", out: &out})
+	_, err := c.do(ctx, call{method: http.MethodGet, path: "/v1/tokens", query: c.blocking(url.Values{}, 0), out: &out})
 	return out, err
 }
 
@@ -200,7 +200,7 @@ func (c *Client) Audit(ctx context.Context, after uint64, limit int) (api.AuditL
 		q.Set("limit", strconv.Itoa(limit))
 	}
 	var out api.AuditList
-	_, err := c.do(ctx, call{method: http.MethodGet, path: "/v1/audit", query: q, out: &out})
+	_, err := c.do(ctx, call{method: http.MethodGet, path: "/v1/audit", query: c.blocking(q, 0), out: &out})
 	return out, err
 }
 

@@ -182,7 +182,10 @@ func TestAgentSurvivesLeaderKill(t *testing.T) {
 	agent.kill(syscall.SIGTERM)
 	agent = start(t, dir, "agent2", bin, "agent", "run", "--config", cfg)
 	request(5)
-	audit, err := admin.AuditAll(ctx, 0)
+	// Read through the client that saw build-5 released: its reads wait
+	// for that index, wherever they land (another client's read may hit a
+	// follower that has not applied it yet).
+	audit, err := ci.AuditAll(ctx, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
