@@ -3,6 +3,7 @@ package fsm
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
 	"strings"
@@ -264,5 +265,36 @@ func TestUnreadableEntries(t *testing.T) {
 		case e.want != nil && (len(calls) != 1 || calls[0].index != index || !errors.Is(calls[0].err, e.want)):
 			t.Errorf("%s: Unreadable calls %+v, want one at index %d with %v", e.name, calls, index, e.want)
 		}
+	}
+}
+
+// TestSnapshotEncoding: the snapshot file is exactly what json.Marshal
+// writes for snapshotFile (encode skips its second pass over the state).
+func TestSnapshotEncoding(t *testing.T) {
+	w := newWorkload(t)
+	f := New(Options{})
+	entries := w.setup(t)
+	for i := range 3 {
+		entries = append(entries, w.request(t, i)...)
+	}
+	applyAll(f, entries, 1)
+	snap, err := f.Snapshot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := snap.(*snapshot).encode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := f.st.Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := json.Marshal(snapshotFile{Format: SnapshotFormat, Version: SnapshotVersion, Index: f.Index(), State: st})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Fatalf("snapshot file differs from json.Marshal's:\n got %.200s\nwant %.200s", got, want)
 	}
 }

@@ -64,16 +64,21 @@ func (s *snapshot) Persist(sink raft.SnapshotSink) error {
 	return sink.Close()
 }
 
+// encode writes the snapshot file: the bytes json.Marshal would write for
+// snapshotFile, without its second pass over the (compact) state to
+// validate and copy it as a RawMessage.
 func (s *snapshot) encode() ([]byte, error) {
 	st, err := s.st.Marshal()
 	if err != nil {
 		return nil, fmt.Errorf("snapshot: encoding the state: %w", err)
 	}
-	data, err := json.Marshal(snapshotFile{Format: SnapshotFormat, Version: SnapshotVersion, Index: s.index, State: st})
+	head, err := json.Marshal(snapshotFile{Format: SnapshotFormat, Version: SnapshotVersion, Index: s.index, State: json.RawMessage("0")})
 	if err != nil {
 		return nil, fmt.Errorf("snapshot: %w", err)
 	}
-	return data, nil
+	head = head[:len(head)-len(`0}`)]
+	data := make([]byte, 0, len(head)+len(st)+1)
+	return append(append(append(data, head...), st...), '}'), nil
 }
 
 // Release does nothing; the snapshot is plain memory.
