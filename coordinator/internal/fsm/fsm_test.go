@@ -271,13 +271,7 @@ func TestUnreadableEntries(t *testing.T) {
 // TestSnapshotEncoding: the snapshot file is exactly what json.Marshal
 // writes for snapshotFile (encode skips its second pass over the state).
 func TestSnapshotEncoding(t *testing.T) {
-	w := newWorkload(t)
-	f := New(Options{})
-	entries := w.setup(t)
-	for i := range 3 {
-		entries = append(entries, w.request(t, i)...)
-	}
-	applyAll(f, entries, 1)
+	f := releasedFSM(t, 3)
 	snap, err := f.Snapshot()
 	if err != nil {
 		t.Fatal(err)
