@@ -16,6 +16,7 @@ import (
 	wal "github.com/hashicorp/raft-wal"
 	"github.com/hashicorp/raft-wal/metadb"
 	"github.com/hashicorp/raft-wal/migrate"
+	"github.com/signet-dev/signet/pkg/atomicfile"
 	"go.etcd.io/bbolt"
 )
 
@@ -149,7 +150,7 @@ func migrateBolt(ctx context.Context, dir string, log *slog.Logger) error {
 		err = os.Rename(tmp, filepath.Join(dir, walDirName))
 	}
 	if err == nil {
-		err = syncDir(dir)
+		err = atomicfile.SyncDir(dir)
 	}
 	if err != nil {
 		return errors.Join(err, os.RemoveAll(tmp))
@@ -158,15 +159,7 @@ func migrateBolt(ctx context.Context, dir string, log *slog.Logger) error {
 		return err
 	}
 	log.Info("raft log moved; the old file is kept", "old", boltPath+".migrated")
-	return syncDir(dir)
-}
-
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	return errors.Join(d.Sync(), d.Close())
+	return atomicfile.SyncDir(dir)
 }
 
 // closeStore closes the log store and then lets go of the directory lock.

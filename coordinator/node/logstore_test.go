@@ -108,3 +108,37 @@ func TestLockDir(t *testing.T) {
 	}
 	_ = l2.unlock()
 }
+
+// TestLogStoreMovesBoltLogOfNodeThatNeverVoted: a follower that never
+// voted has a term but no vote keys; its log moves all the same (raft-wal's
+// migrate.CopyStable refuses such a store).
+func TestLogStoreMovesBoltLogOfNodeThatNeverVoted(t *testing.T) {
+	dir := t.TempDir()
+	old, err := raftboltdb.NewBoltStore(filepath.Join(dir, boltFileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := old.StoreLog(&raft.Log{Index: 1, Term: 2, Type: raft.LogCommand, Data: []byte{1}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := old.SetUint64([]byte("CurrentTerm"), 2); err != nil {
+		t.Fatal(err)
+	}
+	if err := old.Close(); err != nil {
+		t.Fatal(err)
+	}
+	st, err := openLogStore(context.Background(), dir, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatalf("moving the log of a node that never voted: %v", err)
+	}
+	defer st.Close()
+	if term, err := st.GetUint64([]byte("CurrentTerm")); err != nil || term != 2 {
+		t.Errorf("CurrentTerm = %d, %v; want 2", term, err)
+	}
+	if cand, _ := st.Get([]byte("LastVoteCand")); len(cand) != 0 {
+		t.Errorf("LastVoteCand = %q, want none", cand)
+	}
+	if last, _ := st.LastIndex(); last != 1 {
+		t.Errorf("the WAL ends at %d, want 1", last)
+	}
+}

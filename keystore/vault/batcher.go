@@ -39,7 +39,6 @@ type batcher struct {
 	send        sendFunc
 	maxBatch    int
 	maxInFlight int
-	minSplit    int // see minSplit
 
 	ctx    context.Context // for requests; cancelled by close
 	cancel context.CancelFunc
@@ -59,7 +58,7 @@ type pending struct {
 
 func newBatcher(send sendFunc, maxBatch, maxInFlight int) *batcher {
 	ctx, cancel := context.WithCancel(context.Background())
-	return &batcher{send: send, maxBatch: maxBatch, maxInFlight: maxInFlight, minSplit: minSplit, ctx: ctx, cancel: cancel}
+	return &batcher{send: send, maxBatch: maxBatch, maxInFlight: maxInFlight, ctx: ctx, cancel: cancel}
 }
 
 // submit queues inputs and returns one channel per input.
@@ -105,7 +104,7 @@ func (b *batcher) dispatchLocked() {
 		// Spread the queue over the free slots, so that Vault can sign
 		// on several cores while the caller verifies finished batches.
 		free := b.maxInFlight - b.inFlight
-		parts := max(1, min(free, len(b.queue)/b.minSplit))
+		parts := max(1, min(free, len(b.queue)/minSplit))
 		limit := min(b.maxBatch, (len(b.queue)+parts-1)/parts)
 		var batch []*pending
 		size := 0

@@ -132,10 +132,7 @@ func BenchmarkSign(b *testing.B) {
 	for _, typ := range []string{"ed25519", "ecdsa-p256", "ecdsa-p384", "rsa-2048", "rsa-4096"} {
 		uri := sharedKey(b, typ)
 		b.Run(typ+"/signet", func(b *testing.B) {
-			s, err := testBackend(b, nil).Open(context.Background(), mustURI(b, uri), keystore.Options{})
-			if err != nil {
-				b.Fatal(err)
-			}
+			s := openBenchSigner(b, uri)
 			defer s.Close()
 			for b.Loop() {
 				if _, err := s.Sign(context.Background(), benchMsg); err != nil {
@@ -154,10 +151,7 @@ func BenchmarkSign(b *testing.B) {
 			reportRate(b, 1)
 		})
 		b.Run(typ+"/raw-http+verify", func(b *testing.B) {
-			s, err := testBackend(b, nil).Open(context.Background(), mustURI(b, uri), keystore.Options{})
-			if err != nil {
-				b.Fatal(err)
-			}
+			s := openBenchSigner(b, uri)
 			k := s.Key()
 			s.Close()
 			r := newRawSigner(uri, typ)
@@ -180,10 +174,7 @@ func BenchmarkBatch(b *testing.B) {
 	msgs := batchMsgs(n)
 	for _, typ := range []string{"ed25519", "ecdsa-p256"} {
 		uri := sharedKey(b, typ)
-		s, err := testBackend(b, nil).OpenSigner(context.Background(), mustURI(b, uri), keystore.Options{})
-		if err != nil {
-			b.Fatal(err)
-		}
+		s := openBenchSigner(b, uri)
 		b.Run(typ+"/per-request", func(b *testing.B) {
 			for b.Loop() {
 				for _, m := range msgs {
@@ -253,10 +244,7 @@ func BenchmarkSignAlternating(b *testing.B) {
 	for _, typ := range []string{"ed25519", "ecdsa-p256", "ecdsa-p384", "rsa-2048"} {
 		uri := sharedKey(b, typ)
 		b.Run(typ, func(b *testing.B) {
-			s, err := testBackend(b, nil).Open(context.Background(), mustURI(b, uri), keystore.Options{})
-			if err != nil {
-				b.Fatal(err)
-			}
+			s := openBenchSigner(b, uri)
 			defer s.Close()
 			r, k := newRawSigner(uri, typ), s.Key()
 			ctx := context.Background()
@@ -280,10 +268,7 @@ func BenchmarkBatchAlternating(b *testing.B) {
 	for _, typ := range []string{"ed25519", "ecdsa-p256"} {
 		uri := sharedKey(b, typ)
 		b.Run(typ, func(b *testing.B) {
-			s, err := testBackend(b, nil).OpenSigner(context.Background(), mustURI(b, uri), keystore.Options{})
-			if err != nil {
-				b.Fatal(err)
-			}
+			s := openBenchSigner(b, uri)
 			defer s.Close()
 			ctx := context.Background()
 			one, batch := alternate(b,
@@ -310,4 +295,14 @@ func batchMsgs(n int) [][]byte {
 		msgs[i] = fmt.Appendf(bytes.Clone(benchMsg), "%d", i)
 	}
 	return msgs
+}
+
+// openBenchSigner opens the Vault signer for uri with the test backend.
+func openBenchSigner(b *testing.B, uri string) *Signer {
+	b.Helper()
+	s, err := testBackend(b, nil).OpenSigner(context.Background(), mustURI(b, uri), keystore.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return s
 }

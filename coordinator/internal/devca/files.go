@@ -12,6 +12,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+
+	"github.com/signet-dev/signet/pkg/atomicfile"
 )
 
 // maxFile bounds the key and certificate files this package reads.
@@ -134,22 +136,10 @@ func writeNew(path string, data []byte, perm os.FileMode) error {
 	if err := os.Link(tmp.Name(), path); err != nil {
 		return fmt.Errorf("creating %s: %w", path, err)
 	}
-	return syncDir(dir)
+	return atomicfile.SyncDir(dir)
 }
 
 func write(f *os.File, data []byte) error {
 	_, err := f.Write(data)
 	return err
-}
-
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return fmt.Errorf("syncing %s: %w", dir, err)
-	}
-	defer d.Close()
-	if err := d.Sync(); err != nil {
-		return fmt.Errorf("syncing %s: %w", dir, err)
-	}
-	return nil
 }

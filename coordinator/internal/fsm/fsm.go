@@ -100,15 +100,15 @@ func (f *FSM) applyLocked(l *raft.Log) any {
 		return nil
 	}
 	res := Dispatch(f.st, l.Data)
-	if res.Err != nil && f.opts.Unreadable != nil && Unreadable(res.Err) {
+	if res.Err != nil && f.opts.Unreadable != nil && undecodable(res.Err) {
 		f.opts.Unreadable(l.Index, res.Err)
 	}
 	return res
 }
 
-// Unreadable reports whether err means an entry could not be decoded, as
+// undecodable reports whether err means an entry could not be decoded, as
 // opposed to a command this version read and refused.
-func Unreadable(err error) bool {
+func undecodable(err error) bool {
 	return errors.Is(err, command.ErrUnknownType) || errors.Is(err, command.ErrMalformed) || errors.Is(err, command.ErrTooLarge)
 }
 
