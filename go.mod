@@ -4,6 +4,7 @@ go 1.26.0
 
 require (
 	cel.dev/cel-go v0.32.0
+	filippo.io/edwards25519 v1.2.0
 	github.com/ThalesIgnite/crypto11 v1.2.5
 	github.com/anishathalye/porcupine v1.3.1
 	github.com/hashicorp/go-hclog v1.6.3

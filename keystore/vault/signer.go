@@ -39,9 +39,9 @@ type transitKey struct {
 	batch  *batcher
 	// signer hashes per the scheme, signs through the batcher with the
 	// caller's context (keys.ContextSigner) and verifies; built once, as
-	// is verify, which checks SignBatch's signatures.
-	signer keys.Signer
-	verify func(msg, sig []byte) error
+	// is verifyBatch, which checks SignBatch's signatures.
+	signer      keys.Signer
+	verifyBatch func(msgs, sigs [][]byte) (int, error)
 }
 
 func newSigner(c *client, cfg Config, t target, v int, key keys.Key, pub crypto.PublicKey) (*Signer, error) {
@@ -53,7 +53,7 @@ func newSigner(c *client, cfg Config, t target, v int, key keys.Key, pub crypto.
 		return c.sign(ctx, v, params, inputs)
 	}
 	tk := &transitKey{key: key, pub: pub, hash: h, maxMsg: cfg.MaxMessageSize, client: c, batch: newBatcher(send, cfg.MaxBatch, cfg.MaxInFlight)}
-	if tk.verify, err = key.Verifier(); err != nil {
+	if tk.verifyBatch, err = key.BatchVerifier(); err != nil {
 		return nil, err
 	}
 	if tk.signer, err = keys.NewSignerForKey(ctxSigner{tk}, key); err != nil {
@@ -139,26 +139,29 @@ func (s *Signer) SignBatch(ctx context.Context, msgs [][]byte) ([][]byte, error)
 	return k.collect(ctx, msgs, chans)
 }
 
-// collect waits for the signatures and verifies each as it arrives, on
-// up to GOMAXPROCS goroutines.
+// collect waits for the signatures and verifies them in contiguous
+// chunks, one per goroutine up to GOMAXPROCS, each as soon as all its
+// signatures are in. A chunk is checked as a batch (keys.BatchVerifier):
+// for ed25519 that costs a quarter of checking each signature alone.
 func (k *transitKey) collect(ctx context.Context, msgs [][]byte, chans []chan signResult) ([][]byte, error) {
 	sigs := make([][]byte, len(msgs))
-	errs := make([]error, len(msgs))
-	workers := min(runtime.GOMAXPROCS(0), len(msgs))
+	workers := max(1, min(runtime.GOMAXPROCS(0), len(msgs)/minChunk))
+	chunk := (len(msgs) + workers - 1) / workers
+	errs := make([]error, workers)
 	var wg sync.WaitGroup
 	for w := range workers {
+		lo, hi := min(w*chunk, len(msgs)), min((w+1)*chunk, len(msgs))
 		wg.Go(func() {
-			for i := w; i < len(msgs); i += workers {
+			for i := lo; i < hi; i++ {
 				sig, err := wait(ctx, chans[i])
 				if err != nil {
-					errs[i] = fmt.Errorf("signing message %d with key %s: %w", i, k.key.ShortID(), err)
-					continue
-				}
-				if err := k.verify(msgs[i], sig); err != nil {
-					errs[i] = fmt.Errorf("%w: message %d, key %s: %w", keys.ErrSignatureCheck, i, k.key.ShortID(), err)
-					continue
+					errs[w] = fmt.Errorf("signing message %d with key %s: %w", i, k.key.ShortID(), err)
+					return
 				}
 				sigs[i] = sig
+			}
+			if i, err := k.verifyBatch(msgs[lo:hi], sigs[lo:hi]); err != nil {
+				errs[w] = fmt.Errorf("%w: message %d, key %s: %w", keys.ErrSignatureCheck, lo+i, k.key.ShortID(), err)
 			}
 		})
 	}
@@ -170,3 +173,7 @@ func (k *transitKey) collect(ctx context.Context, msgs [][]byte, chans []chan si
 	}
 	return sigs, nil
 }
+
+// minChunk is the fewest signatures collect gives a goroutine of its own:
+// smaller batches check less efficiently.
+const minChunk = 16

@@ -1,13 +1,17 @@
 package vault
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -376,5 +380,67 @@ func TestMessageSizeLimits(t *testing.T) {
 	ec := openSigner(t, testBackend(t, func(c *Config) { c.MaxMessageSize = 0 }), sharedKey(t, "ecdsa-p256"), keystore.Options{})
 	if _, err := ec.Sign(t.Context(), make([]byte, 2*DefaultMaxMessageSize)); err != nil {
 		t.Fatalf("ecdsa, large message: %v", err)
+	}
+}
+
+// TestSignBatchCatchesWrongSignatures puts a proxy in front of the real
+// Vault that swaps two signatures in every batch answer: each is a valid
+// signature by the key, over the wrong message. SignBatch must refuse the
+// batch and name the first wrong one.
+func TestSignBatchCatchesWrongSignatures(t *testing.T) {
+	needVault(t)
+	target, err := url.Parse(testVault.addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var swapped atomic.Int64
+	rp := httputil.NewSingleHostReverseProxy(target)
+	rp.ModifyResponse = func(resp *http.Response) error {
+		if !strings.Contains(resp.Request.URL.Path, "/sign/") {
+			return nil
+		}
+		body, err := io.ReadAll(resp.Body)
+		if err != nil {
+			return err
+		}
+		resp.Body.Close()
+		var out map[string]any
+		if err := json.Unmarshal(body, &out); err != nil {
+			return err
+		}
+		if data, ok := out["data"].(map[string]any); ok {
+			if rs, ok := data["batch_results"].([]any); ok && len(rs) > 9 {
+				a, b := rs[8].(map[string]any), rs[9].(map[string]any)
+				a["signature"], b["signature"] = b["signature"], a["signature"]
+				swapped.Add(1)
+			}
+		}
+		if body, err = json.Marshal(out); err != nil {
+			return err
+		}
+		resp.Body = io.NopCloser(bytes.NewReader(body))
+		resp.ContentLength = int64(len(body))
+		resp.Header.Set("Content-Length", strconv.Itoa(len(body)))
+		return nil
+	}
+	srv := httptest.NewServer(rp)
+	t.Cleanup(srv.Close)
+	b := testBackend(t, func(c *Config) { c.Address = srv.URL })
+	for _, typ := range []string{"ed25519", "ecdsa-p256"} {
+		t.Run(typ, func(t *testing.T) {
+			s := openSigner(t, b, sharedKey(t, typ), keystore.Options{})
+			msgs := make([][]byte, 64)
+			for i := range msgs {
+				msgs[i] = fmt.Appendf(nil, "message %d", i)
+			}
+			before := swapped.Load()
+			_, err := s.SignBatch(t.Context(), msgs)
+			if swapped.Load() == before {
+				t.Fatal("the proxy swapped nothing; the test tests nothing")
+			}
+			if !errors.Is(err, keys.ErrSignatureCheck) || !strings.Contains(err.Error(), "message 8,") {
+				t.Fatalf("SignBatch = %v, want ErrSignatureCheck for message 8", err)
+			}
+		})
 	}
 }

@@ -10,8 +10,11 @@ import (
 	"crypto/x509"
 	"encoding/hex"
 	"encoding/pem"
+	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/signet-dev/signet/pkg/internal/fastverify"
 )
 
 // MinRSABits is the smallest RSA modulus Signet accepts, as the reference
@@ -243,6 +246,59 @@ func (k Key) Verifier() (func(msg, sig []byte) error, error) {
 		return nil, err
 	}
 	return func(msg, sig []byte) error { return verifyWith(pub, s, msg, sig) }, nil
+}
+
+// BatchVerifier returns a function that checks sigs[i] over msgs[i] for
+// every i, for many signatures by this key at once. It returns -1 and nil
+// when all verify, or the index of the first that does not and an error
+// wrapping ErrBadSignature.
+//
+// Ed25519 batches of four or more are checked with one random linear
+// combination, about four times faster per signature than one at a time.
+// It accepts exactly what Verify accepts except for a signature whose R
+// carries a deliberately planted small-order component, which passes with
+// probability at most 1/2 (ADR 0011). Use it for checking what a signer
+// just returned, not for deciding what to trust: policy decisions go
+// through Verify.
+func (k Key) BatchVerifier() (func(msgs, sigs [][]byte) (int, error), error) {
+	s, pub, err := k.decode()
+	if err != nil {
+		return nil, err
+	}
+	bad := func(i int) (int, error) {
+		return i, fmt.Errorf("signature %d: %w (scheme %s)", i, ErrBadSignature, s.name)
+	}
+	each := func(msgs, sigs [][]byte) (int, error) {
+		for i := range sigs {
+			if verifyWith(pub, s, msgs[i], sigs[i]) != nil {
+				return bad(i)
+			}
+		}
+		return -1, nil
+	}
+	if p, ok := pub.(ed25519.PublicKey); ok {
+		v, err := fastverify.NewEd25519(p)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrMalformedKey, err)
+		}
+		each = func(msgs, sigs [][]byte) (int, error) {
+			var be *fastverify.BadSignatureError
+			switch err := v.Verify(msgs, sigs); {
+			case err == nil:
+				return -1, nil
+			case errors.As(err, &be):
+				return bad(be.Index)
+			default: // fastverify.ErrBatch: fail closed
+				return 0, fmt.Errorf("%w: %w", ErrBadSignature, err)
+			}
+		}
+	}
+	return func(msgs, sigs [][]byte) (int, error) {
+		if len(msgs) != len(sigs) {
+			return 0, fmt.Errorf("%d messages but %d signatures", len(msgs), len(sigs))
+		}
+		return each(msgs, sigs)
+	}, nil
 }
 
 // decode returns the key's scheme and decoded public key.

@@ -8,6 +8,7 @@ import (
 	"crypto/rsa"
 	"crypto/sha256"
 	"errors"
+	"fmt"
 	"io"
 	"sync"
 	"testing"
@@ -264,5 +265,55 @@ func TestVerifier(t *testing.T) {
 	}
 	if err := verify([]byte("other"), sig); !errors.Is(err, ErrBadSignature) {
 		t.Fatalf("wrong message: %v, want ErrBadSignature", err)
+	}
+}
+
+// TestBatchVerifier: Key.BatchVerifier accepts batches Verify accepts and
+// names the first signature Verify refuses, for every key type and for
+// batches below and above the ed25519 batch threshold.
+func TestBatchVerifier(t *testing.T) {
+	for _, tt := range []struct {
+		keyType string
+		bits    int
+	}{
+		{KeyTypeED25519, 0},
+		{KeyTypeECDSA, 256},
+		{KeyTypeRSA, 2048},
+	} {
+		priv, err := GenerateKey(tt.keyType, tt.bits)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := NewSigner(priv, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, n := range []int{1, 3, 12} {
+			t.Run(fmt.Sprintf("%s/%d", tt.keyType, n), func(t *testing.T) {
+				msgs := make([][]byte, n)
+				sigs := make([][]byte, n)
+				for i := range msgs {
+					msgs[i] = fmt.Appendf(nil, "message %d", i)
+					if sigs[i], err = s.Sign(context.Background(), msgs[i]); err != nil {
+						t.Fatal(err)
+					}
+				}
+				verify, err := s.Key().BatchVerifier()
+				if err != nil {
+					t.Fatal(err)
+				}
+				if i, err := verify(msgs, sigs); i != -1 || err != nil {
+					t.Fatalf("good batch: %d, %v", i, err)
+				}
+				bad := n / 2
+				msgs[bad] = []byte("other")
+				if i, err := verify(msgs, sigs); i != bad || !errors.Is(err, ErrBadSignature) {
+					t.Fatalf("batch with signature %d spoiled: %d, %v; want %d and ErrBadSignature", bad, i, err, bad)
+				}
+				if _, err := verify(msgs, sigs[1:]); err == nil {
+					t.Fatal("more messages than signatures accepted")
+				}
+			})
+		}
 	}
 }
