@@ -278,6 +278,7 @@ func TestBatchVerifier(t *testing.T) {
 	}{
 		{KeyTypeED25519, 0},
 		{KeyTypeECDSA, 256},
+		{KeyTypeECDSA, 384},
 		{KeyTypeRSA, 2048},
 	} {
 		priv, err := GenerateKey(tt.keyType, tt.bits)
@@ -289,7 +290,7 @@ func TestBatchVerifier(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, n := range []int{1, 3, 12} {
-			t.Run(fmt.Sprintf("%s/%d", tt.keyType, n), func(t *testing.T) {
+			t.Run(fmt.Sprintf("%s-%d/%d", tt.keyType, tt.bits, n), func(t *testing.T) {
 				msgs := make([][]byte, n)
 				sigs := make([][]byte, n)
 				for i := range msgs {

