@@ -8,8 +8,9 @@ cd "$(dirname "$0")/.."
 echo "== Go benchmarks"
 go test -run='^$' -bench=. -benchmem -count=1 ./pkg/... | grep -E '^(Benchmark|ok|PASS|FAIL)' || true
 echo
-echo "== Key stores: Signet's signers next to the raw device/server (SoftHSM2 via crypto11/miekg, Vault's HTTP API)"
-SIGNET_BIN=$PWD/bin go test -run='^$' -bench=. -benchtime=2s -count=1 ./keystore/pkcs11 ./keystore/vault | grep -E '^(Benchmark|ok|FAIL)' || true
+echo "== Key stores: Signet's signers next to the raw key (file: the standard library; SoftHSM2 via crypto11/miekg; Vault's HTTP API)"
+echo "   (the *Alternating benchmarks run both sides in turns and report overhead-% and batch-speedup-x)"
+SIGNET_BIN=$PWD/bin go test -run='^$' -bench=. -benchtime=2s -count=1 ./keystore/file ./keystore/pkcs11 ./keystore/vault | grep -E '^(Benchmark|ok|FAIL)' || true
 echo
 echo "== Coordinator: raft snapshot start on a state of 10,000 requests (applies wait for it)"
 go test -run='^$' -bench=Snapshot -benchmem -benchtime=20x -count=1 ./coordinator/internal/fsm | grep -E '^(Benchmark|ok|FAIL)' || true

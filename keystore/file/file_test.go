@@ -36,7 +36,7 @@ var keySpecs = []keySpec{
 
 // writeKey writes priv in the given format to dir with mode 0600 and
 // returns the path and the Key the file should yield.
-func writeKey(t *testing.T, dir, name string, priv crypto.Signer, format keys.FileFormat, pp string) (string, keys.Key) {
+func writeKey(t testing.TB, dir, name string, priv crypto.Signer, format keys.FileFormat, pp string) (string, keys.Key) {
 	t.Helper()
 	files, err := keys.MarshalKeyFiles(priv, keys.MarshalOptions{Format: format, Passphrase: []byte(pp), Iterations: testIterations})
 	if err != nil {

@@ -14,6 +14,7 @@ import (
 	"github.com/ThalesIgnite/crypto11"
 	"github.com/miekg/pkcs11"
 	"github.com/signet-dev/signet/keystore"
+	"github.com/signet-dev/signet/keystore/keystoretest"
 	"github.com/signet-dev/signet/softhsm-test/softhsm"
 )
 
@@ -56,6 +57,30 @@ func BenchmarkSign(b *testing.B) {
 					b.Fatal(err)
 				}
 			}
+		})
+	}
+}
+
+// BenchmarkSignAlternating is BenchmarkSign's comparison with the two
+// sides in turns: Signet's Sign against the raw device plus the same
+// verification, reported as overhead-%.
+func BenchmarkSignAlternating(b *testing.B) {
+	f := newFixture(b)
+	for _, k := range f.generateAll(b) {
+		s := f.open(b, f.tok.URI(k.spec.Label), keystore.Options{})
+		raw, key := rawSigner(b, f, k.spec), s.Key()
+		b.Run(k.name, func(b *testing.B) {
+			ctx := context.Background()
+			ts, tr := keystoretest.Alternate(b,
+				func() error { _, err := s.Sign(ctx, benchMessage); return err },
+				func() error {
+					sig, err := raw(benchMessage)
+					if err != nil {
+						return err
+					}
+					return key.Verify(benchMessage, sig)
+				})
+			keystoretest.ReportOverhead(b, ts, tr)
 		})
 	}
 }

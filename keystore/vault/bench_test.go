@@ -12,9 +12,9 @@ import (
 	"net/http"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/signet-dev/signet/keystore"
+	"github.com/signet-dev/signet/keystore/keystoretest"
 	"github.com/signet-dev/signet/pkg/keys"
 )
 
@@ -212,29 +212,6 @@ func reportRate(b *testing.B, perOp int) {
 	}
 }
 
-// alternate runs a and b in turns, b.N times each, timing each side
-// apart: machine drift during the run affects both alike, unlike
-// sub-benchmarks run one after the other. It reports both sides' time per
-// call and returns them.
-func alternate(b *testing.B, a, c func() error) (ta, tc time.Duration) {
-	b.Helper()
-	n := 0
-	for b.Loop() {
-		t := time.Now()
-		if err := a(); err != nil {
-			b.Fatal(err)
-		}
-		ta += time.Since(t)
-		t = time.Now()
-		if err := c(); err != nil {
-			b.Fatal(err)
-		}
-		tc += time.Since(t)
-		n++
-	}
-	return ta / time.Duration(n), tc / time.Duration(n)
-}
-
 // BenchmarkSignAlternating is BenchmarkSign's comparison with the two
 // sides in turns: Signet's Sign against a plain HTTP request plus the
 // same verification, reported as overhead-% (Signet's time over the
@@ -248,12 +225,10 @@ func BenchmarkSignAlternating(b *testing.B) {
 			defer s.Close()
 			r, k := newRawSigner(uri, typ), s.Key()
 			ctx := context.Background()
-			ts, tr := alternate(b,
+			ts, tr := keystoretest.Alternate(b,
 				func() error { _, err := s.Sign(ctx, benchMsg); return err },
 				func() error { return r.signVerify(ctx, benchMsg, k) })
-			b.ReportMetric(float64(ts.Microseconds()), "signet-µs/sig")
-			b.ReportMetric(float64(tr.Microseconds()), "raw+verify-µs/sig")
-			b.ReportMetric(100*(float64(ts)/float64(tr)-1), "overhead-%")
+			keystoretest.ReportOverhead(b, ts, tr)
 		})
 	}
 }
@@ -271,7 +246,7 @@ func BenchmarkBatchAlternating(b *testing.B) {
 			s := openBenchSigner(b, uri)
 			defer s.Close()
 			ctx := context.Background()
-			one, batch := alternate(b,
+			one, batch := keystoretest.Alternate(b,
 				func() error {
 					for _, m := range msgs {
 						if _, err := s.Sign(ctx, m); err != nil {
