@@ -79,8 +79,19 @@ func (b *batcher) submit(ctx context.Context, inputs [][]byte) ([]chan signResul
 	return chans, nil
 }
 
-// do signs one input, waiting for its result or ctx.
+// do signs one input, waiting for its result or ctx. When nothing is
+// queued and a slot is free, the request is sent from the caller's
+// goroutine: on a busy machine, handing it to another goroutine and back
+// cost a lone caller two scheduler wake-ups per signature.
 func (b *batcher) do(ctx context.Context, input []byte) ([]byte, error) {
+	b.mu.Lock()
+	if !b.closed && len(b.queue) == 0 && b.inFlight < b.maxInFlight {
+		b.inFlight++
+		b.wg.Add(1)
+		b.mu.Unlock()
+		return b.inline(ctx, input)
+	}
+	b.mu.Unlock()
 	chans, err := b.submit(ctx, [][]byte{input})
 	if err != nil {
 		return nil, err
@@ -129,6 +140,28 @@ func (b *batcher) dispatchLocked() {
 		b.wg.Add(1)
 		go b.run(batch)
 	}
+}
+
+// inline sends a request for input alone from the caller's goroutine. It
+// holds a slot like run; the request ends with ctx or with close.
+func (b *batcher) inline(ctx context.Context, input []byte) ([]byte, error) {
+	defer b.wg.Done()
+	rctx, cancel := context.WithCancel(ctx)
+	stop := context.AfterFunc(b.ctx, cancel)
+	results, err := b.send(rctx, [][]byte{input})
+	stop()
+	cancel()
+	if err != nil && ctx.Err() == nil && b.ctx.Err() != nil {
+		err = fmt.Errorf("signing: %w", keystore.ErrClosed)
+	}
+	b.mu.Lock()
+	b.inFlight--
+	b.dispatchLocked()
+	b.mu.Unlock()
+	if err != nil {
+		return nil, err
+	}
+	return results[0].sig, results[0].err
 }
 
 func (b *batcher) run(batch []*pending) {

@@ -297,7 +297,8 @@ func TestBatcherCoalesces(t *testing.T) {
 func TestBatcherCancelAndClose(t *testing.T) {
 	f := &fakeSend{release: make(chan struct{})}
 	b := newBatcher(f.send, 10, 1)
-	go func() { _, _ = b.do(context.Background(), []byte("blocker")) }()
+	blocker := make(chan error, 1)
+	go func() { _, err := b.do(context.Background(), []byte("blocker")); blocker <- err }()
 	waitFor(t, func() bool { f.mu.Lock(); defer f.mu.Unlock(); return len(f.sizes) == 1 })
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
@@ -307,6 +308,9 @@ func TestBatcherCancelAndClose(t *testing.T) {
 		t.Fatalf("cancelled caller: got %v, want context.Canceled", err)
 	}
 	b.close() // cancels the blocked request and waits for it
+	if err := <-blocker; !errors.Is(err, keystore.ErrClosed) {
+		t.Fatalf("request in flight at close: got %v, want ErrClosed", err)
+	}
 	if _, err := b.do(context.Background(), []byte("late")); !errors.Is(err, keystore.ErrClosed) {
 		t.Fatalf("after close: got %v, want ErrClosed", err)
 	}
@@ -314,6 +318,38 @@ func TestBatcherCancelAndClose(t *testing.T) {
 	defer f.mu.Unlock()
 	if len(f.sizes) != 1 {
 		t.Fatalf("%d requests sent, want 1 (the cancelled input must not be signed)", len(f.sizes))
+	}
+}
+
+// TestBatcherInlineCaller: a lone caller's request, sent from its own
+// goroutine, ends with the caller's context and frees its slot for the
+// queue that formed meanwhile.
+func TestBatcherInlineCaller(t *testing.T) {
+	f := &fakeSend{release: make(chan struct{})}
+	b := newBatcher(f.send, 10, 1)
+	defer b.close()
+	ctx, cancel := context.WithCancel(context.Background())
+	lone := make(chan error, 1)
+	go func() { _, err := b.do(ctx, []byte("lone")); lone <- err }()
+	waitFor(t, func() bool { f.mu.Lock(); defer f.mu.Unlock(); return len(f.sizes) == 1 })
+	chans, err := b.submit(context.Background(), [][]byte{[]byte("x"), []byte("y")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cancel()
+	if err := <-lone; !errors.Is(err, context.Canceled) {
+		t.Fatalf("cancelled lone caller: got %v, want context.Canceled", err)
+	}
+	close(f.release)
+	for i, ch := range chans {
+		if sig, err := wait(context.Background(), ch); err != nil || string(sig) != "sig:"+string(rune('x'+i)) {
+			t.Fatalf("queued input %d after the slot was freed: %q, %v", i, sig, err)
+		}
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if fmt.Sprint(f.sizes) != "[1 2]" {
+		t.Fatalf("batch sizes %v, want [1 2]", f.sizes)
 	}
 }
 
