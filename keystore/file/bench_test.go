@@ -29,25 +29,13 @@ func BenchmarkSignAlternating(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		path, key := writeKey(b, dir, ks.name, priv, keys.FormatPKCS8, "")
+		path, _ := writeKey(b, dir, ks.name, priv, keys.FormatPKCS8, "")
 		s, err := reg.Open(context.Background(), path, keystore.Options{})
 		if err != nil {
 			b.Fatal(err)
 		}
 		raw := stdlibSigner(priv, ks)
-		b.Run(ks.name, func(b *testing.B) {
-			ctx := context.Background()
-			ts, tr := keystoretest.Alternate(b,
-				func() error { _, err := s.Sign(ctx, benchMessage); return err },
-				func() error {
-					sig, err := raw(benchMessage)
-					if err != nil {
-						return err
-					}
-					return key.Verify(benchMessage, sig)
-				})
-			keystoretest.ReportOverhead(b, ts, tr)
-		})
+		b.Run(ks.name, func(b *testing.B) { keystoretest.CompareSign(b, s, raw, benchMessage) })
 		_ = s.Close()
 	}
 }

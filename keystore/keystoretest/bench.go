@@ -1,9 +1,31 @@
 package keystoretest
 
 import (
+	"context"
 	"testing"
 	"time"
+
+	"github.com/signet-dev/signet/keystore"
 )
+
+// CompareSign is a backend's BenchmarkSignAlternating: s.Sign(msg)
+// against raw(msg), the same key used without Signet, followed by the
+// verification Signet always makes, in turns; it reports ReportOverhead's
+// metrics.
+func CompareSign(b *testing.B, s keystore.Signer, raw func(msg []byte) ([]byte, error), msg []byte) {
+	b.Helper()
+	ctx, key := context.Background(), s.Key()
+	ts, tr := Alternate(b,
+		func() error { _, err := s.Sign(ctx, msg); return err },
+		func() error {
+			sig, err := raw(msg)
+			if err != nil {
+				return err
+			}
+			return key.Verify(msg, sig)
+		})
+	ReportOverhead(b, ts, tr)
+}
 
 // Alternate runs a and c in turns, b.N times each, timing each side
 // apart, and returns their mean time per call. Machine drift during the
