@@ -161,7 +161,11 @@ func (k *transitKey) collect(ctx context.Context, msgs [][]byte, chans []chan si
 				sigs[i] = sig
 			}
 			if i, err := k.verifyBatch(msgs[lo:hi], sigs[lo:hi]); err != nil {
-				errs[w] = fmt.Errorf("%w: message %d, key %s: %w", keys.ErrSignatureCheck, lo+i, k.key.ShortID(), err)
+				which := fmt.Sprintf("message %d", lo+i)
+				if i < 0 {
+					which = fmt.Sprintf("messages %d to %d", lo, hi-1)
+				}
+				errs[w] = fmt.Errorf("%w: %s, key %s: %w", keys.ErrSignatureCheck, which, k.key.ShortID(), err)
 			}
 		})
 	}

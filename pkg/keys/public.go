@@ -251,7 +251,9 @@ func (k Key) Verifier() (func(msg, sig []byte) error, error) {
 // BatchVerifier returns a function that checks sigs[i] over msgs[i] for
 // every i, for many signatures by this key at once. It returns -1 and nil
 // when all verify, or the index of the first that does not and an error
-// wrapping ErrBadSignature.
+// wrapping ErrBadSignature. An error with index -1 blames no one
+// signature (lengths that differ; a batch check that failed although each
+// signature verifies, which only a bug can cause).
 //
 // Ed25519 batches of four or more are checked with one random linear
 // combination, about four times faster per signature than one at a time.
@@ -271,7 +273,7 @@ func (k Key) BatchVerifier() (func(msgs, sigs [][]byte) (int, error), error) {
 		return nil, err
 	}
 	bad := func(i int) (int, error) {
-		return i, fmt.Errorf("signature %d: %w (scheme %s)", i, ErrBadSignature, s.name)
+		return i, fmt.Errorf("%w (scheme %s)", ErrBadSignature, s.name)
 	}
 	each := func(msgs, sigs [][]byte) (int, error) {
 		for i := range sigs {
@@ -311,14 +313,14 @@ func (k Key) BatchVerifier() (func(msgs, sigs [][]byte) (int, error), error) {
 				return -1, nil
 			case errors.As(err, &be):
 				return bad(be.Index)
-			default: // fastverify.ErrBatch: fail closed
-				return 0, fmt.Errorf("%w: %w", ErrBadSignature, err)
+			default: // fastverify.ErrBatch: no one signature to blame; fail closed
+				return -1, fmt.Errorf("%w: %w", ErrBadSignature, err)
 			}
 		}
 	}
 	return func(msgs, sigs [][]byte) (int, error) {
 		if len(msgs) != len(sigs) {
-			return 0, fmt.Errorf("%d messages but %d signatures", len(msgs), len(sigs))
+			return -1, fmt.Errorf("%d messages but %d signatures", len(msgs), len(sigs))
 		}
 		return each(msgs, sigs)
 	}, nil
