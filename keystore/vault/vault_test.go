@@ -139,6 +139,15 @@ func TestRotationPinsVersions(t *testing.T) {
 	if !errors.Is(err, ErrVersionNotFound) {
 		t.Fatalf("version below min_encryption_version: got %v, want ErrVersionNotFound", err)
 	}
+	// A signer opened before the version was retired gets Vault's refusal:
+	// a single Sign (one plain input) and a SignBatch (batch_input, an
+	// error per item) alike.
+	if _, err := pinned.Sign(t.Context(), msg); !errors.Is(err, ErrVault) || !strings.Contains(err.Error(), "version") {
+		t.Fatalf("Sign with a retired version: got %v, want ErrVault with Vault's message", err)
+	}
+	if _, err := pinned.SignBatch(t.Context(), [][]byte{msg, msg}); !errors.Is(err, ErrVault) || !strings.Contains(err.Error(), "version") {
+		t.Fatalf("SignBatch with a retired version: got %v, want ErrVault with Vault's message", err)
+	}
 }
 
 // limitedToken returns a token whose policy may read and list keys but
