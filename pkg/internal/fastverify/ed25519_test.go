@@ -173,9 +173,9 @@ const (
 	order8 = "c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a"
 )
 
-// tortedSig returns a signature with R = [r]B + T for the small-order
+// torsionSig returns a signature with R = [r]B + T for the small-order
 // point T: crypto/ed25519 refuses it; a cofactored check would accept it.
-func tortedSig(t *testing.T, k testKey, torsion string, msg []byte) []byte {
+func torsionSig(t *testing.T, k testKey, torsion string, msg []byte) []byte {
 	t.Helper()
 	T, err := new(edwards25519.Point).SetBytes(mustHex(t, torsion))
 	if err != nil {
@@ -211,7 +211,7 @@ func TestEd25519SmallOrderComponent(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			msgs, sigs := signAll(k, 16)
-			sigs[3] = tortedSig(t, k, tt.torsion, msgs[3])
+			sigs[3] = torsionSig(t, k, tt.torsion, msgs[3])
 			refused := 0
 			for range 64 {
 				if !v.batch(msgs, sigs) {
@@ -230,7 +230,7 @@ func TestEd25519SmallOrderComponent(t *testing.T) {
 	}
 	t.Run("escapes with even coefficients", func(t *testing.T) {
 		msgs, sigs := signAll(k, 16)
-		sigs[3] = tortedSig(t, k, order2, msgs[3])
+		sigs[3] = torsionSig(t, k, order2, msgs[3])
 		even := *v
 		even.rand = bytes.NewReader(bytes.Repeat([]byte{2}, 16*16))
 		if !even.batch(msgs, sigs) {
@@ -265,8 +265,8 @@ func TestNewEd25519(t *testing.T) {
 	if _, err := NewEd25519(mustHex(t, "0200000000000000000000000000000000000000000000000000000000000000")); err == nil {
 		t.Error("a key that is not a curve point accepted")
 	}
-	if _, err := NewEd25519(make([]byte, 31)); err == nil {
-		t.Error("short key accepted")
+	if _, err := NewEd25519(make([]byte, 33)); err == nil {
+		t.Error("33-byte key accepted")
 	}
 	k := newTestKey(t, 6)
 	v, err := NewEd25519(k.pub)
