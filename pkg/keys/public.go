@@ -275,31 +275,29 @@ func (k Key) BatchVerifier() (func(msgs, sigs [][]byte) (int, error), error) {
 	bad := func(i int) (int, error) {
 		return i, fmt.Errorf("%w (scheme %s)", ErrBadSignature, s.name)
 	}
-	each := func(msgs, sigs [][]byte) (int, error) {
+	// firstBad checks the signatures in order with ok.
+	firstBad := func(msgs, sigs [][]byte, ok func(msg, sig []byte) bool) (int, error) {
 		for i := range sigs {
-			if verifyWith(pub, s, msgs[i], sigs[i]) != nil {
+			if !ok(msgs[i], sigs[i]) {
 				return bad(i)
 			}
 		}
 		return -1, nil
 	}
+	one := func(msg, sig []byte) bool { return verifyWith(pub, s, msg, sig) == nil }
+	each := func(msgs, sigs [][]byte) (int, error) { return firstBad(msgs, sigs, one) }
 	switch p := pub.(type) {
 	case *ecdsa.PublicKey:
 		v, err := fastverify.NewP256(p)
 		if err != nil {
 			break // not P-256: one at a time
 		}
-		slow := each
+		table := func(msg, sig []byte) bool { return v.VerifyASN1(s.digest(msg), sig) }
 		each = func(msgs, sigs [][]byte) (int, error) {
 			if len(sigs) < fastverify.MinBatch {
-				return slow(msgs, sigs)
+				return firstBad(msgs, sigs, one) // not worth building the table for
 			}
-			for i := range sigs {
-				if !v.VerifyASN1(s.digest(msgs[i]), sigs[i]) {
-					return bad(i)
-				}
-			}
-			return -1, nil
+			return firstBad(msgs, sigs, table)
 		}
 	case ed25519.PublicKey:
 		v, err := fastverify.NewEd25519(p)
